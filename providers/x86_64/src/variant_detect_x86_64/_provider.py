@@ -1,0 +1,70 @@
+"""The x86_64 provider: psABI level, then one feature per ISA extension."""
+
+from __future__ import annotations
+
+from variant_detect._provider import Provider, feature
+
+from variant_detect_x86_64 import _parse, _probe, _table
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from variant_detect._probe import Probe
+    from variant_detect._provider import Report
+
+    Plain = tuple[str, tuple[str, ...], bool]
+
+LEVEL_ENV = "VARIANT_DETECT_X86_64_LEVEL"
+
+
+def parse_level_cap(value: str, level_names: list[str]) -> int | None:
+    """``v3``, ``3``, ``x86-64-v3`` or ``x86_64_v3`` -> index into *level_names*."""
+    text = value.strip().lower()
+    for prefix in ("x86-64-", "x86_64_"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    if text.isdigit():
+        text = f"v{text}"
+    return level_names.index(text) if text in level_names else None
+
+
+class X8664Provider(Provider[_probe.RawSources]):
+    namespace = "x86_64"
+    distribution = "variant-detect-x86-64"
+    version = "0.1.0"
+    sources = ("/proc/cpuinfo (first processor block, Linux)",)
+
+    def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
+        return _probe.collect(probe, report)
+
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+        return _parse.parse(raw, _table.load(), report)
+
+    def apply_overrides(self, features: list[Plain], probe: Probe, report: Report) -> list[Plain]:
+        value = probe.getenv(LEVEL_ENV)
+        level = next((f for f in features if f[0] == "level"), None)
+        if not value or level is None:
+            return features
+        tables = _table.load()
+        names = tables.level_names()
+        cap = parse_level_cap(value, names)
+        if cap is None:
+            report.warn(LEVEL_ENV, f"expected one of {', '.join(names)}, got {value!r}; ignored")
+            return features
+        if cap >= names.index(level[1][0]):
+            report.explain("level", LEVEL_ENV, f"cap {value} is not below the detected level; no effect")
+            return features
+        # A capped profile describes a generic machine of that level: it keeps
+        # only the extensions that level guarantees (building an image on a
+        # newer host must not pick a wheel that needs, say, avx512_bf16).
+        effect = f"level capped at {names[cap]}; extensions limited to those x86-64-{names[cap]} guarantees"
+        report.override(LEVEL_ENV, value, effect)
+        report.explain("level", LEVEL_ENV, effect)
+        allowed = tables.flags_through(cap)
+        flag_of = dict(tables.extensions)
+        kept = [f for f in features if f[0] != "level" and flag_of.get(f[0]) in allowed]
+        return _parse.level_feature(cap, tables) + kept
+
+    def all_features(self) -> list[Plain]:
+        tables = _table.load()
+        levels = [feature("level", reversed(tables.level_names()))]
+        return levels + [feature(name, ("on",)) for name, _flag in tables.extensions]

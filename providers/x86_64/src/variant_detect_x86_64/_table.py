@@ -1,0 +1,54 @@
+"""The x86_64 tables (``data/x86_64.json``), loaded on first use.
+
+The JSON is the source of truth (each row cites the psABI or the CPUID bit and
+the kernel's name for it); ``data/x86_64.schema.json`` describes it and the
+test suite validates it.
+"""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+_TABLE_PATH = os.path.join(os.path.dirname(__file__), "data", "x86_64.json")
+
+
+class Tables:
+    """Levels (lowest first) and extensions (priority order)."""
+
+    __slots__ = ("extensions", "levels")
+
+    def __init__(self, levels: list[tuple[str, frozenset[str]]], extensions: list[tuple[str, str]]) -> None:
+        self.levels = levels
+        self.extensions = extensions
+
+    def level_names(self) -> list[str]:
+        return [name for name, _flags in self.levels]
+
+    def flags_through(self, level_index: int) -> frozenset[str]:
+        """Every flag a generic machine of ``levels[level_index]`` has."""
+        out: set[str] = set()
+        for _name, flags in self.levels[: level_index + 1]:
+            out |= flags
+        return frozenset(out)
+
+
+_CACHE: list[Tables] = []
+
+
+def from_json(data: dict[str, Any]) -> Tables:
+    levels = [(str(row["name"]), frozenset(row["flags"])) for row in data["levels"]]
+    extensions = [(str(row["name"]), str(row.get("flag", row["name"]))) for row in data["extensions"]]
+    return Tables(levels, extensions)
+
+
+def load() -> Tables:
+    if not _CACHE:
+        import json
+
+        with open(_TABLE_PATH, encoding="utf-8") as handle:
+            _CACHE.append(from_json(json.load(handle)))
+    return _CACHE[0]

@@ -1,0 +1,149 @@
+"""The ``variant-detect`` command.
+
+Exit status: 0 when a profile could be produced (even a degraded one, with
+warnings), 2 for bad input from the user (a missing fixture directory, a bad
+option), 1 for anything unexpected.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from variant_detect import __version__
+from variant_detect._errors import VariantDetectError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
+    from variant_detect._probe import Probe
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="variant-detect",
+        description="Report which wheel-variant properties this machine supports.",
+    )
+    parser.add_argument("--version", action="version", version=f"variant-detect {__version__}")
+    parser.add_argument("--json", action="store_true", help="print one JSON object (the profile format)")
+    parser.add_argument("--explain", action="store_true", help="say which source gave each answer")
+    parser.add_argument(
+        "--fixture", metavar="DIR", help="replay a recorded machine instead of probing this one"
+    )
+    parser.add_argument(
+        "--namespace", metavar="NS", action="append", help="only this namespace (repeatable)"
+    )
+    parser.add_argument(
+        "--slow-discovery",
+        action="store_true",
+        help="find providers through importlib.metadata (zip imports, custom finders)",
+    )
+    loud = parser.add_mutually_exclusive_group()
+    loud.add_argument("-v", "--verbose", action="store_true", help="also print timings per provider")
+    loud.add_argument("-q", "--quiet", action="store_true", help="do not print warnings on stderr")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    record = commands.add_parser("record", help="write this machine's fixture to DIR")
+    record.add_argument("directory", metavar="DIR", help="a new directory to create")
+    return parser
+
+
+def _probe_for(args: argparse.Namespace) -> Probe:
+    from variant_detect._probe import FIXTURE_ENV, ReplayProbe, default_probe
+
+    if args.fixture is not None:
+        probe = ReplayProbe(args.fixture)
+        # Our providers read the fixture through the probe we hand them; the
+        # variable lets anything they start (a helper subprocess) see it too.
+        os.environ[FIXTURE_ENV] = probe.directory
+        return probe
+    return default_probe()
+
+
+def _entries(args: argparse.Namespace) -> list[object] | None:
+    if not args.slow_discovery:
+        return None
+    from variant_detect._discovery import find_plugins_slow
+
+    return list(find_plugins_slow())
+
+
+def _print_warnings(messages: list[str], quiet: bool) -> None:
+    if quiet:
+        return
+    for message in messages:
+        print(f"variant-detect: warning: {message}", file=sys.stderr)
+
+
+def _show(args: argparse.Namespace) -> int:
+    from variant_detect._profile import build_profile
+
+    probe = _probe_for(args)
+    profile = build_profile(probe, args.namespace, _entries(args))  # type: ignore[arg-type]
+    _print_warnings(profile.all_warnings(), args.quiet)
+    if args.verbose:
+        for detection in profile.detections:
+            print(
+                f"variant-detect: {detection.namespace}: {detection.seconds * 1000:.2f} ms",
+                file=sys.stderr,
+            )
+    if args.json:
+        import json
+
+        sys.stdout.write(json.dumps(profile.as_json(args.explain), indent=2) + "\n")
+    else:
+        from variant_detect._text import render
+
+        sys.stdout.write(render(profile, probe, args.explain, __version__))
+    return EXIT_OK
+
+
+def _record(args: argparse.Namespace) -> int:
+    from variant_detect._record import RecordingProbe, write_fixture
+
+    if args.fixture is not None:
+        raise _BadInput("record probes this machine; it cannot be combined with --fixture")
+    from variant_detect._profile import build_profile
+    from variant_detect._text import machine_summary
+
+    recording = RecordingProbe()
+    profile = build_profile(recording, args.namespace, _entries(args))  # type: ignore[arg-type]
+    _print_warnings(profile.all_warnings(), args.quiet)
+    metadata = {
+        **recording.identity.as_dict(),
+        "python_bits": 64 if sys.maxsize > 2**32 else 32,
+        "summary": machine_summary(recording.live),
+        "recorded_by": f"variant-detect {__version__}",
+        "providers": {d.namespace: f"{d.distribution} {d.version}" for d in profile.detections},
+    }
+    write_fixture(args.directory, recording, metadata)
+    print(f"variant-detect: wrote fixture {args.directory}", file=sys.stderr)
+    return EXIT_OK
+
+
+class _BadInput(VariantDetectError, ValueError):
+    pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "record":
+            return _record(args)
+        return _show(args)
+    except (VariantDetectError, FileExistsError) as exc:
+        # User input we cannot use (a fixture that is not there, a bad file):
+        # one clear line and a non-zero exit, never a traceback.
+        print(f"variant-detect: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def entry() -> None:
+    sys.exit(main())

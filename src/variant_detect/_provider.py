@@ -1,0 +1,216 @@
+"""The provider base class: a declarative contract plus everything around it.
+
+A provider declares ``namespace``, ``distribution``, ``version`` and the
+sources it reads, and implements three functions:
+
+* ``collect(probe, report)``: gather raw sources through the probe seam (the
+  provider's ``_probe.py``; the only code that reaches the machine);
+* ``parse(raw, report)``: a pure function from raw sources to features;
+* ``all_features()``: every feature and value the provider can ever emit.
+
+The base class owns error isolation (a broken source is a warning naming the
+provider and the source, never a traceback), validation of what the provider
+returns, the ``VARIANT_DETECT_DISABLE`` switch, and the variantlib 0.2.2 plugin
+protocol (``get_supported_configs()``, ``get_all_configs()``,
+``all_properties_compatible``, ``namespace``), so a module-level instance can be
+named by an entry point in group ``variant_plugins``.
+
+Features travel as validated plain tuples ``(name, values, multi_value)``; the
+attrs model (:mod:`variant_detect._model`) is built only at the plugin-protocol
+boundary, so the CLI's start-up path never pays for importing attrs.
+"""
+
+from __future__ import annotations
+
+from variant_detect._errors import InvalidConfigError, VariantDetectWarning
+from variant_detect._names import check_features, check_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Generic, TypeVar
+
+    from variant_detect._model import FeatureConfig, ProviderConfig
+    from variant_detect._probe import Probe
+
+    RawT = TypeVar("RawT")
+    Plain = tuple[str, tuple[str, ...], bool]
+else:
+
+    class Generic:  # noqa: D101 - runtime stand-in: typing costs ~5 ms to import
+        def __class_getitem__(cls, item: object) -> type:
+            return cls
+
+    RawT = None
+
+DISABLE_ENV = "VARIANT_DETECT_DISABLE"
+
+
+def feature(name: str, values: Iterable[str], multi_value: bool = False) -> Plain:
+    """Build a feature in plain form (validated later, with the provider's name)."""
+    return (name, tuple(values), multi_value)
+
+
+class Report:
+    """Collects warnings, explanations and applied overrides during one detection."""
+
+    __slots__ = ("explanations", "namespace", "overrides", "warnings")
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self.warnings: list[str] = []
+        self.explanations: list[tuple[str, str, str]] = []
+        self.overrides: list[dict[str, str]] = []
+
+    def warn(self, source: str, problem: str) -> None:
+        """Record a degraded source: one line naming provider, source and problem."""
+        self.warnings.append(f"{self.namespace}: {source}: {problem}")
+
+    def explain(self, feature_name: str, source: str, message: str) -> None:
+        """Say which source gave (or failed to give) which answer for a feature."""
+        self.explanations.append((feature_name, source, message))
+
+    def override(self, variable: str, value: str, effect: str) -> None:
+        """Record an environment override that changed the answer."""
+        self.overrides.append(
+            {"namespace": self.namespace, "variable": variable, "value": value, "effect": effect}
+        )
+
+
+class Detection:
+    """The outcome of one provider run: features plus how they came about."""
+
+    __slots__ = (
+        "distribution",
+        "explanations",
+        "features",
+        "namespace",
+        "overrides",
+        "seconds",
+        "version",
+        "warnings",
+    )
+
+    def __init__(
+        self,
+        namespace: str,
+        features: list[Plain],
+        report: Report,
+        distribution: str = "",
+        version: str = "",
+    ) -> None:
+        self.namespace = namespace
+        self.features = features
+        self.warnings = list(report.warnings)
+        self.explanations = list(report.explanations)
+        self.overrides = list(report.overrides)
+        self.distribution = distribution
+        self.version = version
+        self.seconds = 0.0
+
+    def as_profile(self) -> dict[str, list[str]]:
+        return {name: list(values) for name, values, _multi in self.features}
+
+    def config(self) -> ProviderConfig:
+        """The attrs model of this detection (imports attrs)."""
+        from variant_detect._model import ProviderConfig
+
+        return ProviderConfig.from_plain(self.namespace, self.features)
+
+
+def disabled_namespaces(value: str | None) -> set[str]:
+    if not value:
+        return set()
+    return {part.strip() for part in value.replace(";", ",").split(",") if part.strip()}
+
+
+class Provider(Generic[RawT]):
+    """Base class of every variant-detect provider."""
+
+    namespace: str = ""
+    distribution: str = ""
+    version: str = ""
+    all_properties_compatible: bool = False
+    #: Human-readable list of the sources this provider reads, cheapest first.
+    sources: tuple[str, ...] = ()
+
+    # -- to implement -------------------------------------------------------------------
+    def collect(self, probe: Probe, report: Report) -> RawT:
+        raise NotImplementedError
+
+    def parse(self, raw: RawT, report: Report) -> list[Plain]:
+        raise NotImplementedError
+
+    def all_features(self) -> list[Plain]:
+        raise NotImplementedError
+
+    def apply_overrides(self, features: list[Plain], probe: Probe, report: Report) -> list[Plain]:
+        """Apply this provider's environment overrides; the default has none."""
+        return features
+
+    # -- provided -------------------------------------------------------------------------
+    def _where(self) -> str:
+        return f"provider {self.namespace!r} ({self.distribution or type(self).__module__})"
+
+    def detect(self, probe: Probe | None = None) -> Detection:
+        """Run the provider; never raises for a missing or broken source."""
+        if probe is None:
+            from variant_detect._probe import default_probe
+
+            probe = default_probe()
+        report = Report(self.namespace)
+        features = self._detect_features(probe, report)
+        return Detection(self.namespace, features, report, self.distribution, self.version)
+
+    def _detect_features(self, probe: Probe, report: Report) -> list[Plain]:
+        disabled = probe.getenv(DISABLE_ENV)
+        if self.namespace in disabled_namespaces(disabled):
+            report.override(DISABLE_ENV, disabled or "", "namespace disabled: no features reported")
+            return []
+        try:
+            raw = self.collect(probe, report)
+        except Exception as exc:  # noqa: BLE001 - a broken source degrades, never crashes
+            report.warn("collect", f"{type(exc).__name__}: {exc}")
+            return []
+        try:
+            features = self.parse(raw, report)
+            features = self.apply_overrides(features, probe, report)
+        except Exception as exc:  # noqa: BLE001
+            report.warn("parse", f"{type(exc).__name__}: {exc}")
+            return []
+        return self.validate(features)
+
+    def validate(self, features: Iterable[tuple[object, Iterable[object], object]]) -> list[Plain]:
+        """Check names and values; a bad one is rejected naming this provider."""
+        check_name("namespace", self.namespace, self._where())
+        try:
+            return check_features(self.namespace, features)
+        except InvalidConfigError as exc:
+            raise InvalidConfigError(f"{self._where()}: {exc}") from None
+
+    # -- the variantlib 0.2.2 plugin protocol -------------------------------------------
+    def get_supported_configs(self) -> list[FeatureConfig]:
+        """What this machine supports (called with no arguments by variantlib)."""
+        detection = self.detect()
+        emit_warnings(detection.warnings)
+        from variant_detect._model import FeatureConfig
+
+        return [FeatureConfig.from_plain(p) for p in detection.features]
+
+    def get_all_configs(self) -> list[FeatureConfig]:
+        """Every feature and value this provider can ever emit."""
+        from variant_detect._model import FeatureConfig
+
+        return [FeatureConfig.from_plain(p) for p in self.validate(self.all_features())]
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} namespace={self.namespace!r} {self.distribution} {self.version}>"
+
+
+def emit_warnings(messages: Iterable[str]) -> None:
+    """Library users see degraded sources as warnings of our own category."""
+    import warnings
+
+    for message in messages:
+        warnings.warn(message, VariantDetectWarning, stacklevel=3)
+
