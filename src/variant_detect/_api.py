@@ -13,9 +13,7 @@ if TYPE_CHECKING:
     from variant_detect._probe import Probe
 
 
-def detect(
-    namespaces: Iterable[str] | None = None, probe: Probe | None = None
-) -> dict[str, ProviderConfig]:
+def detect(namespaces: Iterable[str] | None = None, probe: Probe | None = None) -> dict[str, ProviderConfig]:
     """Run the installed providers and return namespace -> ProviderConfig.
 
     Degraded sources are reported as :class:`VariantDetectWarning` warnings; a

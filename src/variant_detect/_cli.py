@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 from variant_detect import __version__
 from variant_detect._errors import VariantDetectError
@@ -35,12 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"variant-detect {__version__}")
     parser.add_argument("--json", action="store_true", help="print one JSON object (the profile format)")
     parser.add_argument("--explain", action="store_true", help="say which source gave each answer")
-    parser.add_argument(
-        "--fixture", metavar="DIR", help="replay a recorded machine instead of probing this one"
-    )
-    parser.add_argument(
-        "--namespace", metavar="NS", action="append", help="only this namespace (repeatable)"
-    )
+    parser.add_argument("--fixture", metavar="DIR", help="replay a recorded machine instead of probing this one")
+    parser.add_argument("--namespace", metavar="NS", action="append", help="only this namespace (repeatable)")
     parser.add_argument(
         "--slow-discovery",
         action="store_true",
@@ -121,6 +118,7 @@ def _record(args: argparse.Namespace) -> int:
         "python_bits": 64 if sys.maxsize > 2**32 else 32,
         "summary": machine_summary(recording.live),
         "recorded_by": f"variant-detect {__version__}",
+        "recorded_on": time.strftime("%Y-%m-%d", time.gmtime()),
         "providers": {d.namespace: f"{d.distribution} {d.version}" for d in profile.detections},
     }
     write_fixture(args.directory, recording, metadata)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from variant_detect._names import (
-    check_feature,
     check_name,
     check_unique_features,
     check_values,
@@ -38,12 +37,20 @@ def _check_bool(_inst: Any, attribute: attrs.Attribute[bool], value: bool) -> No
         raise TypeError(f"{attribute.name} must be a bool, got {value!r}")
 
 
+def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _feature_tuple(features: Iterable[FeatureConfig]) -> tuple[FeatureConfig, ...]:
+    return tuple(features)
+
+
 @attrs.frozen
 class FeatureConfig:
     """One feature a provider supports: its values, most preferred first."""
 
     name: str = attrs.field(validator=_check_name)
-    values: tuple[str, ...] = attrs.field(converter=tuple, validator=_check_values)
+    values: tuple[str, ...] = attrs.field(converter=_str_tuple, validator=_check_values)
     multi_value: bool = attrs.field(default=False, validator=_check_bool)
 
     @classmethod
@@ -55,9 +62,7 @@ class FeatureConfig:
         return (self.name, self.values, self.multi_value)
 
 
-def _check_features(
-    inst: ProviderConfig, _attribute: Any, value: tuple[FeatureConfig, ...]
-) -> None:
+def _check_features(inst: ProviderConfig, _attribute: Any, value: tuple[FeatureConfig, ...]) -> None:
     for feature in value:
         if not isinstance(feature, FeatureConfig):
             raise TypeError(f"{inst.namespace}: features must be FeatureConfig, got {feature!r}")
@@ -69,12 +74,10 @@ class ProviderConfig:
     """What one provider reports: features in priority order (highest first)."""
 
     namespace: str = attrs.field(validator=_check_name)
-    features: tuple[FeatureConfig, ...] = attrs.field(converter=tuple, validator=_check_features)
+    features: tuple[FeatureConfig, ...] = attrs.field(converter=_feature_tuple, validator=_check_features)
 
     @classmethod
-    def from_plain(
-        cls, namespace: str, plain: Iterable[tuple[str, tuple[str, ...], bool]]
-    ) -> ProviderConfig:
+    def from_plain(cls, namespace: str, plain: Iterable[tuple[str, tuple[str, ...], bool]]) -> ProviderConfig:
         return cls(namespace, tuple(FeatureConfig.from_plain(p) for p in plain))
 
     def feature(self, name: str) -> FeatureConfig | None:
@@ -85,4 +88,3 @@ class ProviderConfig:
 
     def as_dict(self) -> dict[str, list[str]]:
         return {f.name: list(f.values) for f in self.features}
-

@@ -29,9 +29,7 @@ def _where(where: str) -> str:
 def check_name(kind: str, name: object, where: str = "") -> str:
     """Return *name* if it is a valid namespace or feature name, else raise."""
     if not isinstance(name, str) or not name or not _NAME_CHARS.issuperset(name):
-        raise InvalidConfigError(
-            f"{_where(where)}{kind} must be a str matching {NAME_PATTERN}, got {name!r}"
-        )
+        raise InvalidConfigError(f"{_where(where)}{kind} must be a str matching {NAME_PATTERN}, got {name!r}")
     return name
 
 
@@ -39,14 +37,10 @@ def check_values(values: Iterable[object], where: str = "") -> tuple[str, ...]:
     """Return *values* as a tuple if all are valid, unique and there is one at least."""
     checked = tuple(values)
     if not checked:
-        raise InvalidConfigError(
-            f"{_where(where)}values must not be empty (leave the feature out instead)"
-        )
+        raise InvalidConfigError(f"{_where(where)}values must not be empty (leave the feature out instead)")
     for value in checked:
         if not isinstance(value, str) or not value or not _VALUE_CHARS.issuperset(value):
-            raise InvalidConfigError(
-                f"{_where(where)}value must be a str matching {VALUE_PATTERN}, got {value!r}"
-            )
+            raise InvalidConfigError(f"{_where(where)}value must be a str matching {VALUE_PATTERN}, got {value!r}")
     if len(set(checked)) != len(checked):
         raise InvalidConfigError(f"{_where(where)}values must be unique, got {list(checked)!r}")
     return checked  # type: ignore[return-value]  # every item was checked to be a str

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+
 from variant_detect._errors import (
     FixtureError,
     LibraryCallError,
@@ -120,9 +121,7 @@ class Probe:
         """Register *loader* (called lazily, live only) and return the library handle."""
         raise NotImplementedError
 
-    def _library_call(
-        self, library: str, function: str, args: tuple[Any, ...], timeout: float
-    ) -> Any:
+    def _library_call(self, library: str, function: str, args: tuple[Any, ...], timeout: float) -> Any:
         raise NotImplementedError
 
     @property
@@ -197,7 +196,7 @@ class LiveProbe(Probe):
         import subprocess
 
         try:
-            done = subprocess.run(  # noqa: S603 - argv comes from provider code, never a shell
+            done = subprocess.run(
                 list(argv), capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
             )
         except subprocess.TimeoutExpired as exc:
@@ -218,16 +217,14 @@ class LiveProbe(Probe):
         except ProbeError as exc:
             self._load_errors[library] = exc
             raise
-        except Exception as exc:  # noqa: BLE001 - any loader failure is "library absent"
+        except Exception as exc:
             error = ProbeError(f"cannot load {library}: {exc}")
             self._load_errors[library] = error
             raise error from exc
         self._bindings[library] = binding
         return binding
 
-    def _library_call(
-        self, library: str, function: str, args: tuple[Any, ...], timeout: float
-    ) -> Any:
+    def _library_call(self, library: str, function: str, args: tuple[Any, ...], timeout: float) -> Any:
         binding = self._binding(library)
         method = getattr(binding, function)
         return _run_with_timeout(lambda: method(*args), timeout, f"{library}.{function}")
@@ -245,9 +242,7 @@ def _json_load(path: str, what: str) -> Any:
 
 def _expect(value: Any, kind: type, path: str, field: str) -> Any:
     if not isinstance(value, kind):
-        raise FixtureError(
-            f"{path}: field {field!r} must be a {kind.__name__}, got {type(value).__name__} {value!r}"
-        )
+        raise FixtureError(f"{path}: field {field!r} must be a {kind.__name__}, got {type(value).__name__} {value!r}")
     return value
 
 
@@ -361,9 +356,7 @@ class ReplayProbe(Probe):
                 return self._command_answer(entry, argv, timeout)
         raise FileNotFoundError(2, "command not in fixture", argv[0])
 
-    def _command_answer(
-        self, entry: dict[str, Any], argv: Sequence[str], timeout: float
-    ) -> CommandResult:
+    def _command_answer(self, entry: dict[str, Any], argv: Sequence[str], timeout: float) -> CommandResult:
         if entry.get("hang"):
             raise ProbeTimeout(f"{argv[0]} did not finish within {timeout:g} s (recorded hang)")
         if "error" in entry:
@@ -389,9 +382,7 @@ class ReplayProbe(Probe):
             raise ProbeError(f"cannot load {library}: {message}")
         return record  # type: ignore[no-any-return]
 
-    def _library_call(
-        self, library: str, function: str, args: tuple[Any, ...], timeout: float
-    ) -> Any:
+    def _library_call(self, library: str, function: str, args: tuple[Any, ...], timeout: float) -> Any:
         record = self._library_record(library)
         wanted = list(args)
         for call in record.get("calls", []):

@@ -44,18 +44,13 @@ class Profile:
             "schema": PROFILE_SCHEMA,
             "source": self.source,
             "profile": {d.namespace: d.as_profile() for d in self.detections if d.features},
-            "providers": {
-                d.namespace: {"distribution": d.distribution, "version": d.version}
-                for d in self.detections
-            },
+            "providers": {d.namespace: {"distribution": d.distribution, "version": d.version} for d in self.detections},
             "warnings": self.all_warnings(),
             "overrides": [o for d in self.detections for o in d.overrides],
         }
         if explain:
             data["explain"] = {
-                d.namespace: [
-                    {"feature": f, "source": s, "message": m} for f, s, m in d.explanations
-                ]
+                d.namespace: [{"feature": f, "source": s, "message": m} for f, s, m in d.explanations]
                 for d in self.detections
             }
         return data
@@ -73,9 +68,7 @@ def _third_party(entry: PluginEntry, plugin: Any, probe: Probe) -> Detection:
         configs = plugin.get_supported_configs()
         if not isinstance(configs, list):
             raise TypeError(f"get_supported_configs() must return a list, got {type(configs).__name__}")
-        features = check_features(
-            entry.namespace, ((c.name, c.values, c.multi_value) for c in configs)
-        )
+        features = check_features(entry.namespace, ((c.name, c.values, c.multi_value) for c in configs))
     except Exception as exc:  # noqa: BLE001 - a broken plugin is a warning, never a traceback
         report.warn("get_supported_configs", f"{type(exc).__name__}: {exc}")
         features = []

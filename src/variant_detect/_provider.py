@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     Plain = tuple[str, tuple[str, ...], bool]
 else:
 
-    class Generic:  # noqa: D101 - runtime stand-in: typing costs ~5 ms to import
+    class Generic:
         def __class_getitem__(cls, item: object) -> type:
             return cls
 
@@ -72,9 +72,7 @@ class Report:
 
     def override(self, variable: str, value: str, effect: str) -> None:
         """Record an environment override that changed the answer."""
-        self.overrides.append(
-            {"namespace": self.namespace, "variable": variable, "value": value, "effect": effect}
-        )
+        self.overrides.append({"namespace": self.namespace, "variable": variable, "value": value, "effect": effect})
 
 
 class Detection:
@@ -213,4 +211,3 @@ def emit_warnings(messages: Iterable[str]) -> None:
 
     for message in messages:
         warnings.warn(message, VariantDetectWarning, stacklevel=3)
-

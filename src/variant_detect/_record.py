@@ -104,9 +104,7 @@ class RecordingProbe(Probe):
         self.libraries.setdefault(name, {"load": "ok", "calls": []})
         return Library(self, name)
 
-    def _library_call(
-        self, library: str, function: str, args: tuple[Any, ...], timeout: float
-    ) -> Any:
+    def _library_call(self, library: str, function: str, args: tuple[Any, ...], timeout: float) -> Any:
         record = self.libraries[library]
         call: dict[str, Any] = {"function": function, "args": list(args)}
         try:
@@ -176,7 +174,10 @@ class Redactor:
         text = _UUID.sub(lambda m: self.mapping.get(m.group(0).lower(), m.group(0)), text)
         for secret, fake in sorted(self.mapping.items(), key=lambda kv: -len(kv[0])):
             if secret in text:
-                text = text.replace(secret, fake)
+                # Whole tokens only: a host called "vm" must not turn the cpuinfo
+                # flag "vme" into garbage (seen when recording a VM named "vm").
+                pattern = rf"(?<![A-Za-z0-9_]){re.escape(secret)}(?![A-Za-z0-9_])"
+                text = re.sub(pattern, fake.replace("\\", "\\\\"), text)
         return self._apply_prefixes(text)
 
     def _apply_prefixes(self, text: str) -> str:
@@ -269,9 +270,7 @@ def _sysroot_path(root: str, path: str) -> str:
     return os.path.join(root, "sysroot", relative)
 
 
-def _write_tree(
-    root: str, recording: RecordingProbe, metadata: dict[str, Any], redactor: Redactor
-) -> None:
+def _write_tree(root: str, recording: RecordingProbe, metadata: dict[str, Any], redactor: Redactor) -> None:
     for path, entries in recording.dirs.items():
         for name, is_dir in entries:
             target = _sysroot_path(root, f"{path.rstrip('/')}/{name}")
@@ -294,9 +293,7 @@ def _write_tree(
     _write_json_parts(root, recording, metadata, redactor)
 
 
-def _write_json_parts(
-    root: str, recording: RecordingProbe, metadata: dict[str, Any], redactor: Redactor
-) -> None:
+def _write_json_parts(root: str, recording: RecordingProbe, metadata: dict[str, Any], redactor: Redactor) -> None:
     _dump(os.path.join(root, "machine.json"), metadata)
     _dump(os.path.join(root, "env.json"), {k: redactor.apply(v) for k, v in sorted(recording.env.items())})
     if recording.file_errors:
@@ -312,9 +309,7 @@ def _write_json_parts(
             name: {
                 "load": lib["load"],
                 "calls": [
-                    {**call, "result": redactor.value(call["result"], call["function"])}
-                    if "result" in call
-                    else call
+                    {**call, "result": redactor.value(call["result"], call["function"])} if "result" in call else call
                     for call in lib["calls"]
                 ],
             }

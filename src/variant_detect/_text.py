@@ -73,9 +73,7 @@ def render(profile: Profile, probe: Probe, explain: bool, version: str) -> str:
     if overrides:
         lines.append("")
         lines.append("overrides in effect:")
-        lines.extend(
-            f"  {o['variable']}={o['value']} ({o['namespace']}: {o['effect']})" for o in overrides
-        )
+        lines.extend(f"  {o['variable']}={o['value']} ({o['namespace']}: {o['effect']})" for o in overrides)
     return "\n".join(lines) + "\n"
 
 

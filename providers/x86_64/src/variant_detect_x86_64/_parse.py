@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from variant_detect._provider import feature
-
 from variant_detect_x86_64._probe import CPUINFO, CPUINFO_LIMIT, X86_MACHINES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from variant_detect._provider import Report
-
     from variant_detect_x86_64._probe import RawSources
     from variant_detect_x86_64._table import Tables
 

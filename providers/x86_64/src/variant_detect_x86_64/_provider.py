@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from variant_detect._provider import Provider, feature
-
 from variant_detect_x86_64 import _parse, _probe, _table
 
 TYPE_CHECKING = False

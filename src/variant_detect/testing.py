@@ -1,0 +1,65 @@
+"""Helpers for provider test suites: replay fixtures, compare with expected.json.
+
+Public so that third-party providers can test themselves the way ours do::
+
+    from variant_detect.testing import fixture_dirs, check_fixture
+
+    @pytest.mark.parametrize("fixture", fixture_dirs(FIXTURES, "x86_64"), ids=os.path.basename)
+    def test_fixture(fixture):
+        check_fixture(plugin, fixture)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from variant_detect._probe import ReplayProbe
+from variant_detect._provider import Detection, Provider
+
+
+def load_expected(fixture: str) -> dict[str, Any]:
+    path = os.path.join(fixture, "expected.json")
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    if not isinstance(data, dict) or not isinstance(data.get("profile", {}), dict):
+        raise ValueError(f"{path}: expected an object with a 'profile' object")
+    return data
+
+
+def covered_namespaces(expected: dict[str, Any]) -> set[str]:
+    return set(expected.get("profile", {})) | set(expected.get("covers", []))
+
+
+def fixture_dirs(root: str, namespace: str) -> list[str]:
+    """Fixture directories under *root* whose expected.json speaks about *namespace*."""
+    found = []
+    for name in sorted(os.listdir(root)):
+        path = os.path.join(root, name)
+        if os.path.isfile(os.path.join(path, "expected.json")) and namespace in covered_namespaces(load_expected(path)):
+            found.append(path)
+    return found
+
+
+def replay(provider: Provider[Any], fixture: str, env: dict[str, str] | None = None) -> Detection:
+    """Run *provider* on *fixture*; *env* stands in for the real environment's overrides."""
+    return provider.detect(ReplayProbe(fixture, overrides=env or {}))
+
+
+def check_fixture(provider: Provider[Any], fixture: str) -> Detection:
+    """Assert that *provider* produces what the fixture's expected.json says."""
+    expected = load_expected(fixture)
+    detection = replay(provider, fixture)
+    namespace = provider.namespace
+    want = expected.get("profile", {}).get(namespace)
+    got = detection.as_profile() if detection.features else None
+    assert got == want, f"{fixture}: {namespace} profile\n got  {got}\n want {want}"
+    if want is not None:
+        assert list(got or {}) == list(want), f"{fixture}: feature order differs"
+    for needle in expected.get("warnings", []):
+        if needle.startswith(f"{namespace}:"):
+            assert any(needle in w for w in detection.warnings), (
+                f"{fixture}: no warning contains {needle!r}; got {detection.warnings}"
+            )
+    return detection
