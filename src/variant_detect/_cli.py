@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 
     from variant_detect._probe import Probe
 
+# Commands implemented outside this module, imported only when used so the
+# profile path stays cheap: name -> module with ``main(command, argv) -> int``.
+EXTERNAL_COMMANDS = {
+    "rank": "variant_detect._resolver.cli",
+    "pick": "variant_detect._resolver.cli",
+    "install": "variant_detect._resolver.cli",
+    "cache": "variant_detect._resolver.cli",
+}
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
@@ -49,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     record = commands.add_parser("record", help="write this machine's fixture to DIR")
     record.add_argument("directory", metavar="DIR", help="a new directory to create")
+    for name in EXTERNAL_COMMANDS:
+        commands.add_parser(name, help=f"see 'variant-detect {name} --help'", add_help=False)
     return parser
 
 
@@ -130,8 +141,30 @@ class _BadInput(VariantDetectError, ValueError):
     pass
 
 
+def _external(argv: list[str]) -> tuple[str, int] | None:
+    """Index of the first positional word when it names an external command."""
+    skip = False
+    for index, word in enumerate(argv):
+        if skip:
+            skip = False
+        elif word in ("--fixture", "--namespace"):
+            skip = True  # the next word is this option's value
+        elif not word.startswith("-"):
+            return (word, index) if word in EXTERNAL_COMMANDS else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    external = _external(words)
+    if external is not None:
+        import importlib
+
+        command, index = external
+        module = importlib.import_module(EXTERNAL_COMMANDS[command])
+        result: int = module.main(command, words[:index] + words[index + 1 :])
+        return result
+    args = _parser().parse_args(words)
     try:
         if args.command == "record":
             return _record(args)
