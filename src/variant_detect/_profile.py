@@ -62,8 +62,6 @@ def _third_party(entry: PluginEntry, plugin: Any, probe: Probe) -> Detection:
     if isinstance(probe, ReplayProbe):
         report.warn("load", "not built on variant-detect's probe seam, so it cannot replay a fixture; skipped")
         return Detection(entry.namespace, [], report, entry.distribution, entry.version)
-    stdout = sys.stdout
-    sys.stdout = sys.stderr  # a plugin that prints must not corrupt our JSON either
     try:
         configs = plugin.get_supported_configs()
         if not isinstance(configs, list):
@@ -72,13 +70,22 @@ def _third_party(entry: PluginEntry, plugin: Any, probe: Probe) -> Detection:
     except Exception as exc:  # noqa: BLE001 - a broken plugin is a warning, never a traceback
         report.warn("get_supported_configs", f"{type(exc).__name__}: {exc}")
         features = []
-    finally:
-        sys.stdout = stdout
     report.explain("*", entry.value, "third-party plugin called through the variantlib protocol")
     return Detection(entry.namespace, features, report, entry.distribution, entry.version)
 
 
 def _run_one(entry: PluginEntry, probe: Probe, load_warnings: list[str]) -> Detection | None:
+    # A plugin that prints (at import or when called) must not corrupt our
+    # JSON on stdout, nor variantlib's when it runs us: send it to stderr.
+    stdout = sys.stdout
+    sys.stdout = sys.stderr
+    try:
+        return _run_one_quietly(entry, probe, load_warnings)
+    finally:
+        sys.stdout = stdout
+
+
+def _run_one_quietly(entry: PluginEntry, probe: Probe, load_warnings: list[str]) -> Detection | None:
     try:
         plugin: Any = entry.load()
     except Exception as exc:  # noqa: BLE001

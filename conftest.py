@@ -1,0 +1,29 @@
+"""Repo-wide pytest setup, shared by the core's and every provider's tests."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fresh_variantlib_cache() -> Iterator[None]:
+    """variantlib 0.2.2 caches plugin answers per process, keyed by plugin and
+    command but not by environment: without this, a test replaying a second
+    fixture through variantlib would get the first fixture's answer."""
+    yield
+    loader = sys.modules.get("variantlib.plugins.loader")
+    if loader is not None:
+        loader.VARIANT_PROVIDER_CACHE_TABLE.clear()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _no_real_fixture_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests choose their machine explicitly; a developer's shell must not leak in."""
+    for name in ("VARIANT_DETECT_FIXTURE", "VARIANT_DETECT_DISABLE", "VARIANT_DETECT_X86_64_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    from variant_detect import _probe
+
+    _probe._SHARED.clear()
