@@ -157,3 +157,13 @@ def test_record_then_replay(tmp_path: Path) -> None:
     assert machine["summary"]["physical_cores"] >= 1 and machine["recorded_by"] == f"variant-detect {__version__}"
     again = subprocess.run([script, "record", str(out)], capture_output=True, text=True, env=env, check=False)
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{}, [], {"a": []}, {"x": ["v1", "q\"uote", "ü\n"], "n": {"m": [1, None, True]}}, [{"a": 1}, [2]], "s"],
+)
+def test_compact_json_round_trips(value: object) -> None:
+    from variant_detect._profile import dumps
+
+    assert json.loads(dumps(value)) == value

@@ -103,9 +103,9 @@ def _show(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     if args.json:
-        import json
+        from variant_detect._profile import dumps
 
-        sys.stdout.write(json.dumps(profile.as_json(args.explain), indent=2) + "\n")
+        sys.stdout.write(dumps(profile.as_json(args.explain)) + "\n")
     else:
         from variant_detect._text import render
 

@@ -140,3 +140,17 @@ def build_profile(
         for missing in sorted(wanted - set(claimed)):
             warnings.append(f"{missing}: no installed provider has this namespace")
     return Profile(detections, warnings, probe.description)
+
+
+def dumps(value: Any, indent: int = 0) -> str:
+    """JSON with nested objects indented and lists of scalars kept on one line."""
+    import json
+
+    pad = "  " * (indent + 1)
+    if isinstance(value, dict) and value:
+        items = [f"{pad}{json.dumps(k)}: {dumps(v, indent + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + "  " * indent + "}"
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        items = [f"{pad}{dumps(v, indent + 1)}" for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + "  " * indent + "]"
+    return json.dumps(value)

@@ -1,0 +1,104 @@
+"""Start-up benchmark: what every install pays to run our providers.
+
+    python tests/benchmarks/startup.py [--runs N]
+
+Prints the whole-process time of ``variant-detect --json`` as ratios against
+``python -c pass`` and against archspec's ``host()`` (the anchors of the
+issue: within 4x a bare interpreter, faster than archspec), medians of
+interleaved runs, then each installed provider's cost in-process (first call,
+which pays its imports and tables, and warm calls). Bytecode is compiled first,
+as ``pip install`` does, since an editable checkout with
+PYTHONDONTWRITEBYTECODE=1 would otherwise recompile on every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+# json (and the re it pulls in) is imported before timing: every consumer that
+# calls a provider (variantlib's plugin loader, our CLI) has imported it already.
+PER_PROVIDER = """
+import json, sys, time
+t0 = time.perf_counter()
+from variant_detect._discovery import find_plugins
+entry = next(e for e in find_plugins() if e.namespace == sys.argv[1])
+plugin = entry.load()
+from variant_detect._probe import default_probe
+probe = default_probe()
+t1 = time.perf_counter()
+plugin.detect(probe)
+t2 = time.perf_counter()
+warm = []
+for _ in range(200):
+    a = time.perf_counter(); plugin.detect(probe); warm.append(time.perf_counter() - a)
+warm.sort()
+print(f"{(t1 - t0) * 1e3:.3f} {(t2 - t1) * 1e3:.3f} {warm[len(warm) // 2] * 1e3:.3f}")
+"""
+
+
+def _compile() -> None:
+    for base in [os.path.join(ROOT, "src")] + [
+        os.path.join(ROOT, "providers", d, "src") for d in sorted(os.listdir(os.path.join(ROOT, "providers")))
+    ]:
+        if os.path.isdir(base):
+            compileall.compile_dir(base, quiet=1)
+
+
+def _time(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="runs per command (at least 7)")
+    args = parser.parse_args()
+    _compile()
+    env = {k: v for k, v in os.environ.items() if k != "VARIANT_DETECT_FIXTURE"}
+    script = shutil.which("variant-detect", path=os.path.dirname(sys.executable)) or "variant-detect"
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "variant-detect --json": [script, "--json"],
+        "archspec.cpu.host()": [sys.executable, "-c", "import archspec.cpu; archspec.cpu.host()"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(max(args.runs, 7)):
+        for name, argv in commands.items():  # interleaved: drift hits every command alike
+            times[name].append(_time(argv, env))
+    base = statistics.median(times["python -c pass"])
+    print(f"whole process, median of {max(args.runs, 7)} interleaved runs:")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"  {name:24s} {median * 1e3:7.1f} ms  {median / base:5.2f}x python -c pass")
+    ours = statistics.median(times["variant-detect --json"])
+    arch = statistics.median(times["archspec.cpu.host()"])
+    print(f"  variant-detect / archspec host(): {ours / arch:.2f}x (target < 1)")
+    print(f"  variant-detect / python -c pass:  {ours / base:.2f}x (target <= 4)")
+    print("\nper provider, in-process on this machine (import+probe setup | first detect incl. tables | warm detect median):")
+    from variant_detect._discovery import find_plugins
+
+    for entry in find_plugins():
+        out = subprocess.run(
+            [sys.executable, "-c", PER_PROVIDER, entry.namespace], capture_output=True, text=True, env=env, check=False
+        )
+        if out.returncode != 0:
+            print(f"  {entry.namespace:12s} failed: {out.stderr.strip().splitlines()[-1:]}")
+            continue
+        load, first, warm = (float(x) for x in out.stdout.split())
+        print(f"  {entry.namespace:12s} {load:7.2f} ms | {first:7.3f} ms | {warm:7.3f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
