@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytest.importorskip("variant_detect_x86_64", reason="needs the x86_64 provider installed")
+
 from variant_detect import __version__
 from variant_detect._cli import main
 
@@ -161,7 +163,7 @@ def test_record_then_replay(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [{}, [], {"a": []}, {"x": ["v1", "q\"uote", "ü\n"], "n": {"m": [1, None, True]}}, [{"a": 1}, [2]], "s"],
+    [{}, [], {"a": []}, {"x": ["v1", 'q"uote', "ü\n"], "n": {"m": [1, None, True]}}, [{"a": 1}, [2]], "s"],
 )
 def test_compact_json_round_trips(value: object) -> None:
     from variant_detect._profile import dumps

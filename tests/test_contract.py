@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+pytest.importorskip("variant_detect_x86_64", reason="needs the x86_64 provider installed")
 from variantlib.api import get_variants_by_priority
 from variantlib.plugins.loader import EntryPointPluginLoader
 

@@ -85,7 +85,8 @@ def main() -> int:
     arch = statistics.median(times["archspec.cpu.host()"])
     print(f"  variant-detect / archspec host(): {ours / arch:.2f}x (target < 1)")
     print(f"  variant-detect / python -c pass:  {ours / base:.2f}x (target <= 4)")
-    print("\nper provider, in-process on this machine (import+probe setup | first detect incl. tables | warm detect median):")
+    print("\nper provider, in-process on this machine")
+    print("  (import + probe setup | first detect, incl. tables | warm detect, median):")
     from variant_detect._discovery import find_plugins
 
     for entry in find_plugins():
