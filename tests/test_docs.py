@@ -1,0 +1,38 @@
+"""The docs cannot drift: every CLI option is documented, every relative link resolves."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from variant_detect._cli import EXTERNAL_COMMANDS, _parser
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = sorted([ROOT / "README.md", ROOT / "hw_fixtures" / "README.md", *ROOT.glob("docs/**/*.md")])
+
+
+def test_every_option_and_command_is_in_the_cli_reference() -> None:
+    text = (ROOT / "docs" / "cli.md").read_text()
+    parser = _parser()
+    options = {o for action in parser._actions for o in action.option_strings if o != "-h"}
+    missing = sorted(o for o in options if f"`{o}" not in text)
+    assert not missing, f"docs/cli.md does not document {missing}"
+    for command in ["record", *EXTERNAL_COMMANDS]:
+        assert f"`{command}" in text, command
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_relative_links_resolve(page: Path) -> None:
+    text = page.read_text()
+    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+        if "://" in target:
+            continue
+        assert (page.parent / target).exists(), f"{page.name}: broken link {target}"
+
+
+def test_every_provider_has_a_docs_page() -> None:
+    providers = [p.name for p in (ROOT / "providers").iterdir() if p.is_dir() and not p.name.startswith("_")]
+    for name in providers:
+        assert (ROOT / "docs" / "providers" / f"{name}.md").exists(), name
