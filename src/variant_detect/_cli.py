@@ -28,6 +28,7 @@ EXTERNAL_COMMANDS = {
     "pick": "variant_detect._resolver.cli",
     "install": "variant_detect._resolver.cli",
     "cache": "variant_detect._resolver.cli",
+    "new-provider": "variant_detect._newprovider",
 }
 
 EXIT_OK = 0
