@@ -1,0 +1,48 @@
+"""The nvidia provider: CUDA driver version bounds, then SM architectures."""
+
+from __future__ import annotations
+
+from variant_detect._provider import Provider
+from variant_detect_nvidia import _probe
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from variant_detect._probe import Probe
+    from variant_detect._provider import Report
+
+    Plain = tuple[str, tuple[str, ...], bool]
+
+FORCE_CUDA_ENV = _probe.FORCE_CUDA_ENV
+FORCE_SM_ENV = _probe.FORCE_SM_ENV
+
+
+class NvidiaProvider(Provider[_probe.RawSources]):
+    namespace = "nvidia"
+    distribution = "variant-detect-nvidia"
+    version = "0.1.0"
+    sources = (
+        "/proc/driver/nvidia/version, /dev/nvidia*, /dev/dxg, Jetson markers (is a driver there?)",
+        "NVML via ctypes: libnvidia-ml.so.1 / nvml.dll",
+        "CUDA driver API via ctypes: libcuda.so.1 / nvcuda.dll (fallback and checks)",
+        "/proc/driver/nvidia/version + driver branch table (last resort)",
+    )
+
+    def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
+        return _probe.collect(probe, report)
+
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+        if not raw.present and not (raw.force_cuda or raw.force_sm):
+            from variant_detect_nvidia._parse import LOWER
+
+            # The common case on the start-up path: no driver, nothing forced.
+            # Skip the table (json) and the parsing modules altogether.
+            report.explain(LOWER, "driver", "no NVIDIA driver found")
+            return []
+        from variant_detect_nvidia import _parse, _table
+
+        return _parse.parse(raw, _table.load(), report)
+
+    def all_features(self) -> list[Plain]:
+        from variant_detect_nvidia import _parse, _table
+
+        return _parse.all_features(_table.load())
