@@ -1,0 +1,211 @@
+"""On-disk cache of provider answers (detection.md §9).
+
+One JSON file per (provider, machine state) under
+``<user cache dir>/variant-detect/providers/``. The key covers everything that
+can change an answer without a code change: provider distribution, version and
+entry point; machine and kernel release; the boot id (new on every boot, so a
+new GPU or driver is seen after a reboot); the loaded driver versions
+(``/sys/module/{nvidia,amdgpu}/version``, ROCm's ``.info/version``); the stat
+of ``/etc/ld.so.cache`` (changes whenever a library is installed or removed
+system-wide); and every environment variable that steers detection
+(``*_VISIBLE_DEVICES``, ``LD_LIBRARY_PATH``, ``MPI4PY_*``, ``*_FORCE_*``,
+``VARIANT_DETECT_*``). Entries also expire after :data:`TTL_SECONDS`.
+
+Only clean answers are stored (a detection with warnings may be a transient
+failure). Writes are atomic (a temporary file then ``os.replace``); a corrupt
+entry or an unwritable directory is a warning, never an error.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from variant_detect._probe import is_override_variable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    Plain = tuple[str, tuple[str, ...], bool]
+
+CACHE_FORMAT = 1
+TTL_SECONDS = 24 * 3600
+_STATE_FILES = (
+    "/proc/sys/kernel/random/boot_id",
+    "/sys/module/nvidia/version",
+    "/sys/module/amdgpu/version",
+)
+_STAT_FILES = ("/etc/ld.so.cache",)
+_ENV_NAMES = (
+    "CUDA_VISIBLE_DEVICES",
+    "NVIDIA_VISIBLE_DEVICES",
+    "ROCR_VISIBLE_DEVICES",
+    "HIP_VISIBLE_DEVICES",
+    "GPU_DEVICE_ORDINAL",
+    "LD_LIBRARY_PATH",
+    "ROCM_PATH",
+    "OCL_ICD_VENDORS",
+    "I_MPI_ROOT",
+)
+
+
+def _read_small(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(256).decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
+
+
+def _stat(path: str) -> list[int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return []
+    return [st.st_mtime_ns, st.st_ino, st.st_size]
+
+
+def machine_state() -> dict[str, Any]:
+    """What about this machine can change any provider's answer (cheap: ~0.1 ms)."""
+    import platform
+
+    rocm = os.environ.get("ROCM_PATH") or "/opt/rocm"
+    files = {path: _read_small(path) for path in (*_STATE_FILES, os.path.join(rocm, ".info", "version"))}
+    env = {k: v for k, v in os.environ.items() if k in _ENV_NAMES or k.startswith("MPI4PY_") or is_override_variable(k)}
+    return {
+        "machine": platform.machine(),
+        "release": platform.release(),
+        "files": files,
+        "stats": {path: _stat(path) for path in _STAT_FILES},
+        "env": dict(sorted(env.items())),
+    }
+
+
+class Cache:
+    """Provider answers on disk; every failure is a warning in :attr:`warnings`."""
+
+    def __init__(self, directory: str | None = None, enabled: bool = True) -> None:
+        if directory is None:
+            from variant_detect._resolver._paths import user_cache_dir
+
+            directory = user_cache_dir()
+        self.root = directory
+        self.directory = os.path.join(directory, "providers")
+        self.enabled = enabled
+        self.warnings: list[str] = []
+        self._state: dict[str, Any] | None = None
+
+    def key(self, namespace: str, distribution: str, version: str, entry_point: str) -> tuple[str, str]:
+        import hashlib
+        import json
+
+        if self._state is None:
+            self._state = machine_state()
+        material = json.dumps(
+            {
+                "format": CACHE_FORMAT,
+                "provider": [namespace, distribution, version, entry_point],
+                "state": self._state,
+            },
+            sort_keys=True,
+        )
+        return hashlib.sha256(material.encode()).hexdigest()[:40], material
+
+    def _path(self, digest: str) -> str:
+        return os.path.join(self.directory, f"{digest}.json")
+
+    def get(self, digest: str) -> list[Plain] | None:
+        if not self.enabled:
+            return None
+        path = self._path(digest)
+        try:
+            with open(path, "rb") as handle:
+                blob = handle.read()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.warnings.append(f"cache: cannot read {path}: {exc.strerror or exc}; ignored")
+            return None
+        return self._decode(path, blob)
+
+    def _decode(self, path: str, blob: bytes) -> list[Plain] | None:
+        import json
+
+        try:
+            data = json.loads(blob)
+            if data["format"] != CACHE_FORMAT:
+                return None
+            if time.time() - float(data["created"]) > TTL_SECONDS:
+                return None
+            return [(str(n), tuple(str(v) for v in vs), bool(m)) for n, vs, m in data["features"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            self.warnings.append(f"cache: {path} is corrupt ({type(exc).__name__}); ignored and rewritten")
+            return None
+
+    def put(self, digest: str, material: str, features: list[Plain]) -> None:
+        if not self.enabled:
+            return
+        import json
+        import tempfile
+
+        data = {"format": CACHE_FORMAT, "created": time.time(), "key": material, "features": features}
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.directory)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(data, handle)
+                os.replace(tmp, self._path(digest))
+            except BaseException:
+                _unlink(tmp)
+                raise
+        except OSError as exc:
+            self.warnings.append(f"cache: cannot write in {self.directory}: {exc.strerror or exc}; not cached")
+
+    def clear(self) -> int:
+        """Remove every cached answer (and our other cache files); return how many."""
+        import shutil
+
+        count = 0
+        for sub in ("providers", "tags", "decisions"):
+            path = os.path.join(self.root, sub)
+            if os.path.isdir(path):
+                count += sum(len(files) for _d, _s, files in os.walk(path))
+                shutil.rmtree(path)
+        return count
+
+    # -- small JSON memo files (interpreter tags, requirement decisions) ----------------
+    def read_memo(self, kind: str, digest: str) -> Any:
+        if not self.enabled:
+            return None
+        import json
+
+        try:
+            with open(os.path.join(self.root, kind, f"{digest}.json"), "rb") as handle:
+                return json.loads(handle.read())
+        except (OSError, ValueError):
+            return None
+
+    def write_memo(self, kind: str, digest: str, value: Any) -> None:
+        if not self.enabled:
+            return
+        import json
+        import tempfile
+
+        directory = os.path.join(self.root, kind)
+        try:
+            os.makedirs(directory, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(value, handle)
+            os.replace(tmp, os.path.join(directory, f"{digest}.json"))
+        except OSError as exc:
+            self.warnings.append(f"cache: cannot write in {directory}: {exc.strerror or exc}; not cached")
+
+
+def _unlink(path: str) -> None:
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        os.unlink(path)

@@ -1,0 +1,150 @@
+"""Hand the picked wheels to the installer the user has: uv 0.13.8 or pip.
+
+uv 0.13.8 (``--preview-features wheel-variants``) installs variant wheels but
+runs no Python provider: it re-checks the wheel's own ``variant.json`` with its
+four Rust builtins and ``static-properties``. So the chosen wheel is copied
+with its ``variant.json`` rewritten (and its RECORD line updated): every
+namespace the variant uses becomes a ``static-properties`` provider listing
+our answers (the verified recipe, installers.md §4-5). The label and the
+properties stay as they were.
+
+pip (26.3 and older) refuses variant file names. The wheel is the same zip
+whatever its name, so the chosen wheel is copied under its name without the
+label (``name-1.0-py3-none-any.whl``) and pip installs that path; the
+``variant.json`` stays in the installed ``.dist-info``.
+
+Either way the installer gets a local path, and resolves its dependencies from
+the same indexes as it normally would (``--index-url``/``--find-links`` are
+passed on). Everything is downloaded and verified before the installer runs,
+so a bad file never leaves a half-installed environment.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from variant_detect._resolver._errors import BadInput, InstallerFailure
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from variant_detect._resolver._pick import Choice
+
+VARIANTLIB_SCHEMA = "https://variants-schema.wheelnext.dev/v0.2.0.json"
+INSTALL_TIMEOUT = 900.0
+
+
+def staticised(choice: Choice) -> bytes:
+    """A ``variant.json`` for *choice* that uv can check without running a plugin."""
+    import json
+
+    assert choice.meta is not None and choice.label is not None
+    props = choice.meta.variants[choice.label]
+    namespaces = [ns for ns in choice.meta.namespaces if ns in props]
+    supported = {(ns, feat): values for ns, feat, values in choice.order}
+    providers = {}
+    for ns in namespaces:
+        table = {}
+        for feat, declared in props[ns].items():
+            values = list(supported.get((ns, feat), ()))
+            # Forced (--force) variants declare values we do not support: list them.
+            values += [v for v in declared if v not in values]
+            table[feat] = values
+        provider: dict[str, object] = {"static-properties": table}
+        if len(table) > 1:
+            provider["feature-order"] = list(table)
+        providers[ns] = provider
+    data = {
+        "$schema": VARIANTLIB_SCHEMA,
+        "default-priorities": {"namespace": namespaces},
+        "providers": providers,
+        "variants": {choice.label: props},
+    }
+    return json.dumps(data, indent=4, sort_keys=True).encode()
+
+
+def _record_line(name: str, blob: bytes) -> str:
+    import base64
+    import hashlib
+
+    digest = base64.urlsafe_b64encode(hashlib.sha256(blob).digest()).rstrip(b"=").decode()
+    return f"{name},sha256={digest},{len(blob)}"
+
+
+def rewrite_wheel(source: str, destination: str, variant_json: bytes) -> None:
+    """Copy a wheel, replacing ``*.dist-info/variant.json`` and its RECORD line."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as new:
+        names = old.namelist()
+        target = next((n for n in names if n.count("/") == 1 and n.endswith(".dist-info/variant.json")), None)
+        record = next((n for n in names if n.count("/") == 1 and n.endswith(".dist-info/RECORD")), None)
+        if target is None or record is None:
+            raise BadInput(f"{source}: expected *.dist-info/variant.json and RECORD in a variant wheel")
+        for info in old.infolist():
+            if info.filename in (target, record):
+                continue
+            new.writestr(info, old.read(info.filename))
+        new.writestr(target, variant_json)
+        lines = []
+        for line in old.read(record).decode("utf-8").splitlines():
+            lines.append(_record_line(target, variant_json) if line.split(",", 1)[0] == target else line)
+        new.writestr(record, "\n".join(lines) + "\n")
+
+
+def prepare(choices: list[Choice], installer: str, workdir: str, fetch_wheel: object) -> list[str]:
+    """Local paths of the wheels to hand to *installer*, verified and renamed as needed."""
+    import shutil
+
+    paths = []
+    for choice in choices:
+        path = fetch_wheel(choice)  # type: ignore[operator]
+        if choice.label is None:
+            paths.append(path)
+            continue
+        if installer == "pip":
+            target = os.path.join(workdir, choice.wheel.plain_filename)
+            shutil.copyfile(path, target)
+        else:
+            target = os.path.join(workdir, choice.link.filename)
+            rewrite_wheel(path, target, staticised(choice))
+        paths.append(target)
+    return paths
+
+
+def find_installer(wanted: str) -> tuple[str, list[str]]:
+    """(``uv`` or ``pip``, the command prefix)."""
+    import shutil
+
+    if wanted in ("auto", "uv"):
+        uv = shutil.which("uv") or _beside_python("uv")
+        if uv:
+            return "uv", [uv]
+        if wanted == "uv":
+            raise BadInput("--installer uv: no 'uv' on PATH")
+    return "pip", [sys.executable, "-m", "pip"]
+
+
+def _beside_python(name: str) -> str | None:
+    candidate = os.path.join(os.path.dirname(sys.executable), name)
+    return candidate if os.path.isfile(candidate) and os.access(candidate, os.X_OK) else None
+
+
+def command(kind: str, prefix: list[str], paths: list[str], python: str | None, index_args: list[str]) -> list[str]:
+    if kind == "uv":
+        target = ["--python", python or sys.executable]
+        return [*prefix, "--preview-features", "wheel-variants", "pip", "install", *target, *index_args, *paths]
+    pip = [python, "-m", "pip"] if python else prefix
+    return [*pip, "install", "--disable-pip-version-check", *index_args, *paths]
+
+
+def run(argv: list[str]) -> None:
+    import subprocess
+
+    print("variant-detect: running " + " ".join(argv), file=sys.stderr)
+    try:
+        done = subprocess.run(argv, timeout=INSTALL_TIMEOUT, check=False, stdout=sys.stderr)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise InstallerFailure(f"{argv[0]}: {exc}") from None
+    if done.returncode != 0:
+        raise InstallerFailure(f"{os.path.basename(argv[0])} exited with status {done.returncode}")

@@ -1,0 +1,323 @@
+"""``variant-detect rank | pick | install | cache``.
+
+Exit status (also in docs/resolver.md):
+
+* 0 -- done;
+* 1 -- an unexpected error (a bug: please report it);
+* 2 -- bad input: a bad option, a malformed or inconsistent variants.json /
+  variant.json / variants.toml / profile, a file over the size limit;
+* 3 -- no compatible wheel (or the ``--variant`` asked for does not exist or is
+  incompatible without ``--force``);
+* 4 -- an index could not be read (timeout, HTTP error, sha256 mismatch);
+* 5 -- the installer failed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from variant_detect._resolver._errors import EXIT_BAD_INPUT, EXIT_OK, ResolverError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+    from variant_detect._resolver._cache import Cache
+    from variant_detect._resolver._pick import Choice, Sources
+    from variant_detect._resolver._rank import Priorities
+    from variant_detect._resolver._supported import Options
+
+PROG = "variant-detect"
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
+    add("--json", action="store_true", help="print JSON")
+    add("--explain", action="store_true", help="say where each namespace's values came from")
+    add("-q", "--quiet", action="store_true", help="do not print warnings")
+    add("-v", "--verbose", action="store_true", help=argparse_suppress())
+    add("--fixture", metavar="DIR", help="detect from a recorded machine instead of this one")
+    add("--profile", metavar="FILE", help="use a profile saved by 'variant-detect --json' instead of detecting")
+    add("--namespace", metavar="NS", action="append", help=argparse_suppress())
+    add(
+        "--namespace-priority",
+        metavar="NS",
+        action="append",
+        default=[],
+        help="prefer this namespace (repeatable, comma-separated; beats variants.toml and the file)",
+    )
+    add("--variants-toml", metavar="FILE", help="read priorities from FILE instead of the first variants.toml found")
+    add("--allow-provider", metavar="NAME", action="append", default=[], help="allow installing and running NAME")
+    add("--enable-optional", metavar="NS", action="append", default=[], help="enable this optional provider")
+    add("--no-cache", action="store_true", help="do not read or write cached provider answers")
+
+
+def argparse_suppress() -> str:
+    import argparse
+
+    return argparse.SUPPRESS
+
+
+def _choice_options(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
+    add("--index-url", "-i", metavar="URL", help="simple index (default: $PIP_INDEX_URL, $UV_INDEX_URL, PyPI)")
+    add("--extra-index-url", metavar="URL", action="append", default=[], help="another simple index")
+    add("--find-links", "-f", metavar="DIR", action="append", default=[], help="a directory of wheels")
+    add("--no-index", action="store_true", help="only --find-links")
+    add("--variant", metavar="LABEL", action="append", default=[], help="take this label (repeatable, in order)")
+    add("--no-variant", action="store_true", help="take the non-variant wheel")
+    add("--force", action="store_true", help="with --variant: take it even if incompatible")
+
+
+def _parser(command: str) -> argparse.ArgumentParser:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=f"{PROG} {command}")
+    if command == "rank":
+        parser.description = "Print the compatible variant labels of a variants.json, best first."
+        parser.add_argument("file", metavar="VARIANTS_JSON")
+        _common(parser)
+    elif command in ("pick", "install"):
+        if command == "pick":
+            parser.description = "Print the wheel the resolver would install, and why."
+            parser.add_argument("requirement", metavar="REQUIREMENT")
+        else:
+            parser.description = "Pick the right wheel of each package and install it with uv or pip."
+            parser.add_argument("requirements", metavar="PACKAGE", nargs="+")
+            parser.add_argument("--installer", choices=("auto", "uv", "pip"), default="auto")
+            parser.add_argument("--python", metavar="PYTHON", help="install into this interpreter's environment")
+            parser.add_argument("--dry-run", action="store_true", help="print the installer command only")
+        _common(parser)
+        _choice_options(parser)
+    else:
+        parser.description = "Manage cached provider answers."
+        parser.add_argument("action", choices=("clear", "dir"))
+        _common(parser)
+    return parser
+
+
+# -- shared building blocks -----------------------------------------------------------
+
+
+def _cache(args: argparse.Namespace) -> Cache:
+    from variant_detect._resolver._cache import Cache
+
+    return Cache(enabled=not args.no_cache)
+
+
+def _options(args: argparse.Namespace, cache: Cache) -> Options:
+    from variant_detect._resolver._supported import Options, load_profile
+
+    if args.fixture is not None and args.profile is not None:
+        from variant_detect._resolver._errors import BadInput
+
+        raise BadInput("--fixture and --profile both say which machine to resolve for; give one")
+    if args.fixture is not None and not os.path.isdir(args.fixture):
+        from variant_detect._resolver._errors import BadInput
+
+        raise BadInput(f"--fixture {args.fixture}: not a directory")
+    return Options(
+        fixture=args.fixture,
+        profile=load_profile(args.profile) if args.profile else None,
+        allow=frozenset(args.allow_provider),
+        enable_optional=frozenset(args.enable_optional),
+        cache=cache,
+        installer_args=_index_args(args) if hasattr(args, "find_links") else [],
+    )
+
+
+def _priorities(args: argparse.Namespace) -> Priorities:
+    from variant_detect._resolver._config import load_user
+
+    names = [n.strip() for item in args.namespace_priority for n in item.split(",") if n.strip()]
+    return load_user(args.variants_toml).before(names)
+
+
+def _warn(messages: list[str], quiet: bool) -> None:
+    if not quiet:
+        for message in messages:
+            print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def _explain(messages: list[str], enabled: bool) -> None:
+    if enabled:
+        for message in messages:
+            print(f"{PROG}: explain: {message}", file=sys.stderr)
+
+
+def _dump(data: object) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, indent=2) + "\n")
+
+
+# -- rank -----------------------------------------------------------------------------
+
+
+def _rank(args: argparse.Namespace) -> int:
+    from variant_detect._resolver import _metadata, _rank
+    from variant_detect._resolver._supported import supported_for
+
+    meta = _metadata.load(args.file)
+    cache = _cache(args)
+    outcome = supported_for(meta, _options(args, cache))
+    order = _rank.slots(meta, outcome.supported, _priorities(args))
+    labels = _rank.rank(meta.variants, order)
+    _warn(outcome.warnings, args.quiet)
+    _explain(outcome.explanations, args.explain)
+    if args.json:
+        _dump(labels)
+    else:
+        sys.stdout.write("".join(f"{label}\n" for label in labels))
+    return EXIT_OK
+
+
+# -- pick / install -------------------------------------------------------------------
+
+
+def _index_urls(args: argparse.Namespace) -> list[str]:
+    if args.no_index:
+        return []
+    primary = args.index_url or os.environ.get("PIP_INDEX_URL") or os.environ.get("UV_INDEX_URL")
+    extra = list(args.extra_index_url)
+    for variable in ("PIP_EXTRA_INDEX_URL", "UV_EXTRA_INDEX_URL"):
+        extra += os.environ.get(variable, "").split()
+    if primary is None and not args.find_links:
+        primary = "https://pypi.org/simple"
+    return [u for u in [primary, *extra] if u]
+
+
+def _index_args(args: argparse.Namespace) -> list[str]:
+    out: list[str] = []
+    urls = _index_urls(args)
+    if urls:
+        out += ["--index-url", urls[0]]
+        for url in urls[1:]:
+            out += ["--extra-index-url", url]
+    else:
+        out.append("--no-index")
+    for directory in args.find_links:
+        out += ["--find-links", directory]
+    return out
+
+
+def _request_for(args: argparse.Namespace, requirement: str, options: Options, prio: Priorities) -> object:
+    from variant_detect._resolver._errors import BadInput
+    from variant_detect._resolver._pick import Request
+
+    if args.no_variant and args.variant:
+        raise BadInput("--variant and --no-variant contradict each other; give one")
+    if args.force and not args.variant:
+        raise BadInput("--force only applies to --variant LABEL")
+    return Request(requirement, options, prio, variants=args.variant, no_variant=args.no_variant, force=args.force)
+
+
+def _pick_all(args: argparse.Namespace, requirements: list[str]) -> tuple[list[Choice], Sources, Cache]:
+    from variant_detect._resolver._pick import Sources, pick
+
+    cache = _cache(args)
+    options = _options(args, cache)
+    prio = _priorities(args)
+    sources = Sources(list(args.find_links), _index_urls(args))
+    choices = []
+    for requirement in requirements:
+        request = _request_for(args, requirement, options, prio)
+        choices.append(pick(request, sources, cache))  # type: ignore[arg-type]
+    return choices, sources, cache
+
+
+def _report(choice: Choice, args: argparse.Namespace) -> None:
+    _warn(choice.warnings, args.quiet)
+    _explain(choice.explanations, args.explain)
+    if args.explain:
+        for label, why in sorted(choice.skipped.items()):
+            print(f"{PROG}: explain: {label}: incompatible: {why}", file=sys.stderr)
+
+
+def _pick(args: argparse.Namespace) -> int:
+    choices, sources, _unused = _pick_all(args, [args.requirement])
+    sources.http.close()
+    choice = choices[0]
+    _report(choice, args)
+    if args.json:
+        _dump(choice.as_json())
+        return EXIT_OK
+    lines = [choice.link.location, f"  version: {choice.version}", f"  label: {choice.label or '(non-variant wheel)'}"]
+    lines.append(f"  why: {choice.reason}")
+    if choice.matched:
+        lines.append(f"  matched: {', '.join(choice.matched)}")
+    if len(choice.ranking) > 1:
+        lines.append(f"  order: {' > '.join(choice.ranking)}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+def _install(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from variant_detect._resolver import _install as inst
+    from variant_detect._resolver._index import fetch
+    from variant_detect._resolver._metadata import check_wheel_agrees, max_bytes
+    from variant_detect._resolver._wheels import read_variant_json
+
+    choices, sources, _c = _pick_all(args, list(args.requirements))
+    kind, prefix = inst.find_installer(args.installer)
+    with tempfile.TemporaryDirectory(prefix="variant-detect-") as workdir:
+
+        def fetch_wheel(choice: Choice) -> str:
+            path = fetch(sources.http, choice.link, workdir, 1 << 40)
+            assert isinstance(path, str)
+            if choice.label is not None and choice.meta is not None:
+                wheel_meta = read_variant_json(path, choice.label, max_bytes())
+                check_wheel_agrees(choice.meta, wheel_meta, choice.label)
+            return path
+
+        staged = os.path.join(workdir, "staged")
+        os.mkdir(staged)
+        paths = inst.prepare(choices, kind, staged, fetch_wheel)
+        sources.http.close()
+        for choice in choices:
+            _report(choice, args)
+            print(f"{PROG}: {choice.requirement}: {choice.link.filename} ({choice.reason})", file=sys.stderr)
+        argv = inst.command(kind, prefix, paths, args.python, _index_args(args))
+        if args.dry_run:
+            sys.stdout.write(" ".join(argv) + "\n")
+            return EXIT_OK
+        inst.run(argv)
+    return EXIT_OK
+
+
+# -- cache ----------------------------------------------------------------------------
+
+
+def _cache_command(args: argparse.Namespace) -> int:
+    cache = _cache(args)
+    if args.action == "dir":
+        sys.stdout.write(cache.root + "\n")
+        return EXIT_OK
+    count = cache.clear()
+    print(f"{PROG}: removed {count} cached file(s) from {cache.root}", file=sys.stderr)
+    return EXIT_OK
+
+
+_COMMANDS = {"rank": _rank, "pick": _pick, "install": _install, "cache": _cache_command}
+
+
+def main(command: str, argv: list[str]) -> int:
+    """Run *command* with *argv* (the command line without the command word)."""
+    if command not in _COMMANDS:
+        print(f"{PROG}: error: unknown command {command!r}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        args = _parser(command).parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a bad option (2)
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    try:
+        return _COMMANDS[command](args)
+    except ResolverError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except ValueError as exc:  # core validation errors (InvalidConfigError, FixtureError, ...)
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
