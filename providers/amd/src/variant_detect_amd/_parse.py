@@ -1,0 +1,250 @@
+"""Pure parsing: raw sources in, features out. No I/O here."""
+
+from __future__ import annotations
+
+from variant_detect._provider import feature
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from variant_detect._provider import Report
+    from variant_detect_amd._probe import RawSources
+    from variant_detect_amd._table import Tables
+
+    Plain = tuple[str, tuple[str, ...], bool]
+
+NODES = "/sys/class/kfd/kfd/topology/nodes"
+GFX = "gfx_arch"
+ROCM = "rocm_version"
+_DIGITS = frozenset("0123456789")
+# The amd-variant-provider override variables (see _override); FORCE_ first.
+_FORCE_GFX = ("AMD_VARIANT_PROVIDER_FORCE_GFX_ARCH", "AMD_VARIANT_PROVIDER_GFX_ARCH")
+_FORCE_ROCM = ("AMD_VARIANT_PROVIDER_FORCE_ROCM_VERSION", "AMD_VARIANT_PROVIDER_ROCM_VERSION")
+# KFD prints 32-bit and 64-bit unsigned values; nothing longer is a number it wrote.
+_MAX_NUMBER_CHARS = 20
+
+
+class Gpu:
+    """One GPU node of the KFD topology."""
+
+    __slots__ = ("gfx", "node", "render_minor", "unique_id")
+
+    def __init__(self, node: str, gfx: str, render_minor: int | None, unique_id: int | None) -> None:
+        self.node = node
+        self.gfx = gfx
+        self.render_minor = render_minor
+        self.unique_id = unique_id
+
+
+def parse_properties(text: str) -> tuple[dict[str, int], list[str]]:
+    """``key value`` lines of a KFD properties file -> (values, malformed lines)."""
+    values: dict[str, int] = {}
+    bad: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        parts = line.split()
+        if len(parts) != 2 or not _DIGITS.issuperset(parts[1]) or len(parts[1]) > _MAX_NUMBER_CHARS:
+            bad.append(line.strip()[:60])
+            continue
+        values.setdefault(parts[0], int(parts[1]))
+    return values, bad
+
+
+def gfx_target_value(data: bytes) -> int | None:
+    """The ``gfx_target_version`` of a properties file, if it has a numeric one."""
+    values, _bad = parse_properties(data.decode("utf-8", errors="replace"))
+    return values.get("gfx_target_version")
+
+
+def has_gpu_nodes(nodes: list[tuple[str, bytes | None, str | None]]) -> bool:
+    return any(data is not None and gfx_target_value(data) for _name, data, _error in nodes)
+
+
+def decode_gfx(value: int, tables: Tables) -> tuple[str | None, str]:
+    """KFD's gfx_target_version -> (known target name or None, what was decoded).
+
+    ``major*10000 + minor*100 + stepping``, with minor and stepping written as
+    one hex digit each (LLVM AMDGPUArchByKFD.cpp): 90010 -> gfx90a, 90402 -> gfx942.
+    """
+    major, rest = divmod(value, tables.major_factor)
+    minor, stepping = divmod(rest, tables.minor_factor)
+    if major == 0 or minor > 15 or stepping > 15:
+        return None, f"{value} is not major*10000 + minor*100 + stepping with one-hex-digit minor and stepping"
+    name = f"gfx{major}{minor:x}{stepping:x}"
+    known = tables.by_kfd.get(value)
+    if known is None:
+        return None, f"{value} decodes to {name}, which is not in the table of known targets (data/amd.json)"
+    return known, name
+
+
+def _node_gpu(name: str, data: bytes, tables: Tables, report: Report) -> Gpu | None:
+    path = f"{NODES}/{name}/properties"
+    values, bad = parse_properties(data.decode("utf-8", errors="replace"))
+    if bad:
+        report.warn(path, f"{len(bad)} line(s) are not '<key> <unsigned integer>', e.g. {bad[0]!r}; ignored")
+    if "gfx_target_version" not in values:
+        report.warn(path, "no numeric gfx_target_version line; node skipped")
+        return None
+    value = values["gfx_target_version"]
+    if value == 0:
+        if values.get("simd_count", 0) > 0:
+            report.warn(path, f"gfx_target_version is 0 on a node with simd_count {values['simd_count']}; skipped")
+        return None  # a CPU node
+    gfx, decoded = decode_gfx(value, tables)
+    if gfx is None:
+        report.warn(path, f"gfx_target_version {decoded}; node skipped")
+        return None
+    report.explain(GFX, path, f"node {name}: gfx_target_version {value} -> {gfx}")
+    return Gpu(name, gfx, values.get("drm_render_minor"), values.get("unique_id"))
+
+
+def kfd_gpus(raw: RawSources, tables: Tables, report: Report) -> list[Gpu]:
+    gpus = []
+    for name, data, error in raw.nodes or []:
+        if data is None:
+            report.warn(f"{NODES}/{name}/properties", error or "not readable")
+            continue
+        gpu = _node_gpu(name, data, tables, report)
+        if gpu is not None:
+            gpus.append(gpu)
+    return gpus
+
+
+def usable(gpus: list[Gpu], raw: RawSources, report: Report) -> list[Gpu]:
+    """GPUs this process may open: /dev/kfd and the node's render device read-write."""
+    if not gpus:
+        return []
+    if not raw.kfd_access:
+        why = "is not accessible (user not in the 'render' group?)" if raw.kfd_present else "does not exist"
+        report.warn("/dev/kfd", f"{len(gpus)} GPU(s) in the KFD topology but /dev/kfd {why}; no gfx_arch")
+        return []
+    kept = []
+    for gpu in gpus:
+        device = f"renderD{gpu.render_minor}"
+        if gpu.render_minor is None or not raw.render_access.get(device, False):
+            report.explain(GFX, f"/dev/dri/{device}", f"node {gpu.node} ({gpu.gfx}): render device not accessible")
+            continue
+        kept.append(gpu)
+    if not kept:
+        report.warn("/dev/dri", f"none of the {len(gpus)} GPU render devices is accessible; no gfx_arch")
+    return kept
+
+
+def fallback_names(raw: RawSources, tables: Tables, report: Report) -> list[str]:
+    """gfx names from amdsmi or the ROCm CLIs (only run when the topology was unreadable)."""
+    known = set(tables.target_names)
+    for source, text, error in raw.fallback:
+        if text is None:
+            report.explain(GFX, source, error or "no answer")
+            continue
+        words = [w.strip(",:;").split(":")[0].lower() for w in text.split()]
+        names = [w for w in words if w.startswith("gfx") and w != "gfx000"]  # gfx000 is the CPU agent
+        good = sorted({n for n in names if n in known})
+        for name in sorted(set(names) - known):
+            report.warn(source, f"{name!r} is not a known target; ignored")
+        if good:
+            report.explain(GFX, source, f"reported {' '.join(good)}")
+            return good
+    return []
+
+
+def parse_version_text(text: str) -> tuple[int, int] | None:
+    """``6.4.1-83`` / ``7.0.0`` / ``6.2`` (ROCm ``.info/version``) -> (major, minor)."""
+    head = text.strip().split("-", 1)[0]
+    parts = head.split(".")
+    if len(parts) not in (2, 3) or not all(p and _DIGITS.issuperset(p) and len(p) < 5 for p in parts):
+        return None
+    return int(parts[0]), int(parts[1])
+
+
+def split_hip_version(value: int) -> list[int]:
+    """HIP_VERSION = major*10000000 + minor*100000 + patch (hip_version.h)."""
+    major, rest = divmod(value, 10_000_000)
+    minor, patch = divmod(rest, 100_000)
+    return [major, minor, patch]
+
+
+def valid_version(version: list[int]) -> bool:
+    return len(version) >= 2 and version[0] > 0 and all(v >= 0 for v in version)
+
+
+def known_version(major: int, minor: int, tables: Tables, source: str, report: Report) -> str | None:
+    text = f"{major}.{minor}"
+    if text in tables.rocm_versions:
+        return text
+    report.warn(source, f"ROCm {text} is not in the table of known releases (data/amd.json); no rocm_version")
+    return None
+
+
+def rocm_version(raw: RawSources, tables: Tables, report: Report) -> str | None:
+    for path, text, error in raw.version_files:
+        if text is None:
+            if error != "not present":
+                report.warn(path, error or "not readable")
+            continue
+        parsed = parse_version_text(text)
+        if parsed is None:
+            report.warn(path, f"expected 'X.Y.Z[-build]', got {text.strip()[:40]!r}")
+            continue
+        report.explain(ROCM, path, f"{text.strip()} -> {parsed[0]}.{parsed[1]}")
+        return known_version(parsed[0], parsed[1], tables, path, report)
+    for source, version, error in raw.library_versions:
+        if version is None or not valid_version(version):
+            report.explain(ROCM, source, error or f"unusable answer {version!r}")
+            continue
+        report.explain(ROCM, source, f"{'.'.join(map(str, version))}")
+        return known_version(version[0], version[1], tables, source, report)
+    return None
+
+
+def detected_gfx(raw: RawSources, tables: Tables, report: Report) -> list[str]:
+    if raw.topology_error:
+        report.warn(NODES, raw.topology_error)
+    gpus = kfd_gpus(raw, tables, report)
+    if not gpus:
+        names = fallback_names(raw, tables, report) if raw.fallback else []
+        if not names and raw.nodes is None:
+            report.explain(GFX, NODES, "no KFD topology: no AMD compute GPU (amdgpu with KFD not loaded)")
+        return names
+    from variant_detect_amd import _visible
+
+    visible = _visible.apply(gpus, raw.env, report)
+    # The wheelnext amd provider reports sorted(set(names)); same order here.
+    return sorted({gpu.gfx for gpu in usable(visible, raw, report)})
+
+
+def nothing_found(raw: RawSources) -> bool:
+    """No KFD, no fallback answer, no version read, no override: no AMD GPU here.
+
+    Checked before the tables are loaded: loading them imports json (and re),
+    ~10 ms in a fresh interpreter, a cost every install would pay.
+    """
+    empty = raw.nodes is None and raw.topology_error is None and not raw.fallback and not raw.version_files
+    return empty and not any(raw.env.get(name) for name in (*_FORCE_GFX, *_FORCE_ROCM))
+
+
+def parse(raw: RawSources, tables: Tables, report: Report) -> list[Plain]:
+    """``gfx_arch`` (multi-value) then ``rocm_version``, as amd-variant-provider orders them."""
+    if raw.system != "Linux":
+        report.explain("*", "platform", f"no AMD GPU detection for {raw.system} (KFD is Linux only)")
+        return _apply_forced([], None, raw, tables, report)
+    names = detected_gfx(raw, tables, report)
+    version = rocm_version(raw, tables, report) if (names or raw.version_files) else None
+    if not names and version is not None:
+        report.explain(ROCM, "rocm_version", f"ROCm {version} found but no usable GPU; not reported")
+    return _apply_forced(names, version, raw, tables, report)
+
+
+def _apply_forced(
+    names: list[str], version: str | None, raw: RawSources, tables: Tables, report: Report
+) -> list[Plain]:
+    forced = False
+    if any(raw.env.get(name) for name in (*_FORCE_GFX, *_FORCE_ROCM)):
+        from variant_detect_amd import _override
+
+        names = _override.forced_gfx(names, raw.env, tables, report)
+        version, forced = _override.forced_rocm(version, raw.env, tables, report)
+    features = [feature(GFX, names, multi_value=True)] if names else []
+    if version is not None and (names or forced):
+        features.append(feature(ROCM, (version,)))
+    return features

@@ -1,0 +1,43 @@
+"""The amd provider: GPU targets (``gfx_arch``) and the ROCm release (``rocm_version``)."""
+
+from __future__ import annotations
+
+from variant_detect._provider import Provider, feature
+from variant_detect_amd import _parse, _probe, _table
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from variant_detect._probe import Probe
+    from variant_detect._provider import Report
+
+    Plain = tuple[str, tuple[str, ...], bool]
+
+
+class AMDProvider(Provider[_probe.RawSources]):
+    namespace = "amd"
+    distribution = "variant-detect-amd"
+    version = "0.1.0"
+    sources = (
+        "/sys/class/kfd/kfd/topology/nodes/*/properties (gfx_target_version, drm_render_minor, unique_id)",
+        "/dev/kfd and /dev/dri/renderD* access",
+        "ROCR_VISIBLE_DEVICES, HIP_VISIBLE_DEVICES / CUDA_VISIBLE_DEVICES",
+        "$ROCM_PATH/.info/version, /opt/rocm/.info/version",
+        "librocm-core getROCmVersion, libamdhip64 hipRuntimeGetVersion (ctypes)",
+        "fallback when /dev/kfd exists but the topology cannot be read: amdsmi, rocm_agent_enumerator -name, rocminfo",
+    )
+
+    def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
+        return _probe.collect(probe, report)
+
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+        if _parse.nothing_found(raw):
+            report.explain("*", _parse.NODES, "no KFD topology and no /dev/kfd: no AMD compute GPU")
+            return []
+        return _parse.parse(raw, _table.load(), report)
+
+    def all_features(self) -> list[Plain]:
+        tables = _table.load()
+        return [
+            feature(_parse.GFX, tables.target_names, multi_value=True),
+            feature(_parse.ROCM, tables.rocm_versions),
+        ]
