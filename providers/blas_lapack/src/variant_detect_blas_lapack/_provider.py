@@ -1,0 +1,67 @@
+"""The blas_lapack provider: which BLAS/LAPACK backend this machine should prefer."""
+
+from __future__ import annotations
+
+from variant_detect._provider import Provider, feature
+from variant_detect_blas_lapack import _parse, _probe, _table
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from variant_detect._probe import Probe
+    from variant_detect._provider import Report
+
+    Plain = tuple[str, tuple[str, ...], bool]
+
+OVERRIDE_ENV = _probe.OVERRIDE_ENV
+
+
+def parse_override(value: str, known: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """``"mkl"`` or ``"mkl, openblas"`` -> (known values in the given order, unknown words)."""
+    words = [w.strip().lower() for w in value.replace(";", ",").replace(" ", ",").split(",") if w.strip()]
+    good = [w for w in dict.fromkeys(words) if w in known]
+    return good, [w for w in words if w not in known]
+
+
+class BlasLapackProvider(Provider[_probe.RawSources]):
+    namespace = "blas_lapack"
+    distribution = "variant-detect-blas-lapack"
+    version = "0.1.0"
+    # A BLAS variant wheel depends on its BLAS wheel: every value installs anywhere.
+    all_properties_compatible = True
+    sources = (
+        f"{_probe.OVERRIDE_ENV} (user override)",
+        "this Python environment: numpy.libs/, numpy/.dylibs/, scipy.libs/, scipy_openblas*/lib, <prefix>/lib",
+        "FlexiBLAS: FLEXIBLAS, /etc/flexiblasrc, ~/.flexiblasrc, FLEXIBLAS_CONFIG",
+        f"{_probe.LD_SO_CACHE} (parsed directly; Linux)",
+        f"{_probe.SYSTEM_VERSION} (macOS), else the Darwin release",
+        f"{_probe.CPUINFO} vendor_id (Linux), PROCESSOR_IDENTIFIER (Windows)",
+    )
+
+    def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
+        return _probe.collect(probe, report, _table.load())
+
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+        return _parse.parse(raw, _table.load(), report)
+
+    def apply_overrides(self, features: list[Plain], probe: Probe, report: Report) -> list[Plain]:
+        value = probe.getenv(OVERRIDE_ENV)
+        if not value or not features:
+            return features
+        known = _table.load().values
+        wanted, unknown = parse_override(value, known)
+        if unknown:
+            report.warn(OVERRIDE_ENV, f"expected names from {', '.join(known)}, got {', '.join(map(repr, unknown))}")
+        if not wanted:
+            return features
+        name, order, multi = features[0]
+        new = _parse.apply(list(order), _parse.Hint(OVERRIDE_ENV, "user override", promote=tuple(wanted)))
+        if tuple(new) == order:
+            report.explain(name, OVERRIDE_ENV, f"{value} agrees with the detected order; no effect")
+            return features
+        effect = f"order set to {' '.join(new)}"
+        report.override(OVERRIDE_ENV, value, effect)
+        report.explain(name, OVERRIDE_ENV, f"{new[0]} first, decided by the user override ({effect})")
+        return [feature(name, new, multi), *features[1:]]
+
+    def all_features(self) -> list[Plain]:
+        return [feature(_parse.FEATURE, _table.load().values)]
