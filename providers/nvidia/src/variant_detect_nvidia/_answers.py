@@ -10,11 +10,10 @@ from __future__ import annotations
 from variant_detect_nvidia._parse import (
     LOWER,
     SM,
-    describe,
     compat_suspected,
     decode_cuda_version,
+    describe,
     nvml_ccs,
-    nvml_cuda_version,
     parse_driver_version,
     proc_driver_version,
     valid_cc,
@@ -48,7 +47,8 @@ def interpret(raw: RawSources, tables: Tables, report: Report) -> Found:
         report.explain(LOWER, "driver", _absent_text(raw))
         return found
     if _any_hang(raw):
-        report.warn(_hang_source(raw), "a driver call did not return in time; NVIDIA detection skipped")
+        source, text = _hang_source(raw)
+        report.warn(source, f"{text}; NVIDIA detection skipped (a wedged driver or GPU)")
         return found
     nvml = raw.nvml
     if nvml is not None and nvml.init is not None and nvml.init.ok:
@@ -85,10 +85,10 @@ def _any_hang(raw: RawSources) -> bool:
     return any(answer.hang for answer in _answers(raw))
 
 
-def _hang_source(raw: RawSources) -> str:
+def _hang_source(raw: RawSources) -> tuple[str, str]:
     hung = next(answer for answer in _answers(raw) if answer.hang)
     library = "libcuda" if hung.function.startswith("cu") else "NVML"
-    return f"{library} {hung.function}"
+    return f"{library} {hung.function}", hung.error or "did not return"
 
 
 # -- NVML ---------------------------------------------------------------------------------
@@ -173,12 +173,14 @@ def _nvml_count(nvml: NvmlRaw, tables: Tables, report: Report) -> int:
 
 def _warn_bad_ccs(answers: list[Answer], ccs: list[Version | None], tables: Tables, report: Report) -> None:
     top = f"{tables.sm_major[1]}.{tables.sm_minor[1]}"
-    for index, (answer, cc) in enumerate(zip(answers, ccs)):
+    for index, (answer, cc) in enumerate(zip(answers, ccs, strict=True)):
         if cc is not None:
             continue
         source = f"NVML {answer.function}({index})"
         if answer.ok:
-            report.warn(source, f"expected a compute capability between 1.0 and {top}, got {answer.value!r}; GPU ignored")
+            report.warn(
+                source, f"expected a compute capability between 1.0 and {top}, got {answer.value!r}; GPU ignored"
+            )
         else:
             report.warn(source, f"{describe(answer, tables, 'nvml')}; GPU ignored (the count and the handles disagree)")
 
@@ -195,8 +197,11 @@ def _check_compat(raw: RawSources, nvml: NvmlRaw, umd: Version, tables: Tables, 
     if cuda.init.ok:
         report.explain(LOWER, "libcuda cuInit", f"forward-compatible libcuda (CUDA {reported[0]}.{reported[1]}) works")
         return umd
-    report.warn("libcuda cuInit", f"{describe(cuda.init, tables, 'cuda')}; using the driver branch's own CUDA "
-                f"{native[0]}.{native[1]} instead of {reported[0]}.{reported[1]}")
+    report.warn(
+        "libcuda cuInit",
+        f"{describe(cuda.init, tables, 'cuda')}; using the driver branch's own CUDA "
+        f"{native[0]}.{native[1]} instead of {reported[0]}.{reported[1]}",
+    )
     return native
 
 
@@ -206,13 +211,14 @@ def _visible_indices(raw: RawSources, nvml: NvmlRaw, ccs: list[Version | None], 
     count = len(nvml.devices)
     if selection.kind == "all":
         return list(range(count))
+    chosen: list[int]
     if selection.kind == "none":
         chosen, note = [], selection.note
     elif selection.kind == "index":
         if raw.cuda is not None and raw.cuda.init is not None and raw.cuda.init.ok:
             report.explain(SM, VISIBLE_ENV, f"{raw.visible!r}: libcuda lists the visible GPUs in CUDA's order")
             return None
-        bus = [d.pci.value if d.pci is not None and d.pci.ok else None for d in nvml.devices]
+        bus = [str(d.pci.value) if d.pci is not None and d.pci.ok else None for d in nvml.devices]
         chosen, note = select_by_index(selection.entries, cuda_order(count, raw.order, bus, ccs))
     else:
         names = [_uuids(d, selection.kind) for d in nvml.devices]
@@ -240,7 +246,7 @@ def _cuda_ccs(cuda: CudaRaw | None, tables: Tables, report: Report) -> list[Vers
         return []
     pairs = [[major.value, minor.value] if major.ok and minor.ok else None for major, minor in cuda.cc]
     ccs = [valid_cc(pair, tables) for pair in pairs]
-    for ordinal, (pair, cc) in enumerate(zip(pairs, ccs)):
+    for ordinal, (pair, cc) in enumerate(zip(pairs, ccs, strict=True)):
         if cc is None:
             report.warn(f"libcuda cuDeviceGetAttribute({ordinal})", f"not a compute capability: {pair!r}; GPU ignored")
     return [cc for cc in ccs if cc is not None]
@@ -261,6 +267,8 @@ def _from_cuda(raw: RawSources, cuda: CudaRaw, tables: Tables, report: Report, f
         if cuda.init is not None and cuda.init.code == 100 and raw.visible is not None:
             report.explain(SM, VISIBLE_ENV, f"cuInit {text}: CUDA_VISIBLE_DEVICES={raw.visible!r} hides every GPU")
             report.override(VISIBLE_ENV, raw.visible, "no GPU visible: no nvidia features")
+        elif not raw.dev_nodes and not raw.wsl and not raw.tegra:
+            report.explain(LOWER, "libcuda cuInit", f"{text}; no /dev/nvidia* nodes: no GPU in this container")
         else:
             report.warn("libcuda cuInit", text)
         return
@@ -290,6 +298,9 @@ def _from_procfs(raw: RawSources, tables: Tables, report: Report, found: Found) 
     if native is None:
         report.warn(PROC_VERSION, f"driver {driver} is not in the branch table; CUDA version unknown")
         return
-    report.warn("NVML and libcuda", f"neither could be used; CUDA {native[0]}.{native[1]} inferred from kernel "
-                f"driver {driver} ({PROC_VERSION}); no sm_arch")
+    report.warn(
+        "NVML and libcuda",
+        f"neither could be used; CUDA {native[0]}.{native[1]} inferred from kernel "
+        f"driver {driver} ({PROC_VERSION}); no sm_arch",
+    )
     found.umd, found.umd_source = native, PROC_VERSION

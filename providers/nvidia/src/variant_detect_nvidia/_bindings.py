@@ -126,7 +126,8 @@ class Nvml:
         handle = self._handle("nvmlDeviceGetPciInfo", index)
         info = PciInfo()
         self._call("nvmlDeviceGetPciInfo_v3", handle, ctypes.byref(info))
-        return info.busId.decode("ascii", errors="replace")
+        bus_id: bytes = info.busId
+        return bus_id.decode("ascii", errors="replace")
 
     def nvmlDeviceGetMigMode(self, index: int) -> list[int]:
         import ctypes

@@ -13,16 +13,13 @@ from variant_detect._provider import feature
 from variant_detect_nvidia._probe import (
     FORCE_CUDA_ENV,
     FORCE_SM_ENV,
-    ORDER_ENV,
-    PROC_VERSION,
-    VISIBLE_ENV,
 )
-from variant_detect_nvidia._visible import cuda_order, parse_visible, select_by_index, select_by_uuid
+from variant_detect_nvidia._visible import parse_visible
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from variant_detect._provider import Report
-    from variant_detect_nvidia._probe import Answer, CudaRaw, NvmlRaw, RawSources
+    from variant_detect_nvidia._probe import Answer, NvmlRaw, RawSources
     from variant_detect_nvidia._table import Tables
 
     Plain = tuple[str, tuple[str, ...], bool]
@@ -181,20 +178,23 @@ def why_ask_cuda(raw: RawSources) -> str:
     from variant_detect_nvidia import _table
 
     nvml, tables = raw.nvml, _table.load()
-    if nvml is None or nvml.load_error:
-        return "NVML is not available"
-    if nvml.init is None or not nvml.init.ok:
-        return "nvmlInitWithFlags failed"
-    if nvml_cuda_version(nvml) is None:
-        return "NVML gave no CUDA driver version"
-    if nvml.devices and not any(nvml_ccs(nvml, tables)):
-        return "NVML gave no compute capability"
-    if compat_suspected(nvml, tables):
-        return "libcuda reports a newer CUDA than the driver branch: checking forward compatibility with cuInit"
-    selection = parse_visible(raw.visible)
-    if selection.kind == "index" and raw.order != "PCI_BUS_ID" and len(set(nvml_ccs(nvml, tables))) > 1:
-        return "CUDA_VISIBLE_DEVICES picks GPUs by index in FASTEST_FIRST order on a mixed host: CUDA knows the order"
-    return ""
+    if nvml is None or nvml.load_error or nvml.init is None or not nvml.init.ok:
+        return "NVML is not available or nvmlInitWithFlags failed"
+    ccs = nvml_ccs(nvml, tables)
+    by_index = parse_visible(raw.visible).kind == "index" and raw.order != "PCI_BUS_ID"
+    checks = (
+        (nvml_cuda_version(nvml) is None, "NVML gave no CUDA driver version"),
+        (bool(nvml.devices) and not any(ccs), "NVML gave no compute capability"),
+        (
+            compat_suspected(nvml, tables) is not None,
+            "libcuda reports a newer CUDA than the driver branch: checking forward compatibility with cuInit",
+        ),
+        (
+            by_index and len(set(ccs)) > 1,
+            "CUDA_VISIBLE_DEVICES picks GPUs by index in FASTEST_FIRST order on a mixed host: CUDA knows the order",
+        ),
+    )
+    return next((reason for needed, reason in checks if needed), "")
 
 
 # -- the whole decision -------------------------------------------------------------------
@@ -213,8 +213,11 @@ def parse(raw: RawSources, tables: Tables, report: Report) -> list[Plain]:
     cc = forced_sm or _highest_cc(found, report)
     if cc is not None:
         if cc < tables.min_cc:
-            report.warn(SM, f"compute capability {cc[0]}.{cc[1]} is below the lowest the nvidia namespace knows "
-                        f"({tables.min_cc[0]}.{tables.min_cc[1]}); no sm_arch")
+            report.warn(
+                SM,
+                f"compute capability {cc[0]}.{cc[1]} is below the lowest the nvidia namespace knows "
+                f"({tables.min_cc[0]}.{tables.min_cc[1]}); no sm_arch",
+            )
         else:
             features.append(feature(SM, sm_values(cc), multi_value=True))
     return features

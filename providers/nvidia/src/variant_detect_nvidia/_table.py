@@ -23,16 +23,20 @@ class Tables:
 
     def __init__(self, data: dict[str, Any]) -> None:
         ranges = data["ranges"]
-        self.cuda_major: tuple[int, int] = tuple(ranges["cuda_major"])  # type: ignore[assignment]
-        self.cuda_minor: tuple[int, int] = tuple(ranges["cuda_minor"])  # type: ignore[assignment]
-        self.sm_major: tuple[int, int] = tuple(ranges["sm_major"])  # type: ignore[assignment]
-        self.sm_minor: tuple[int, int] = tuple(ranges["sm_minor"])  # type: ignore[assignment]
-        self.min_cc: tuple[int, int] = tuple(ranges["min_compute_capability"])  # type: ignore[assignment]
+        self.cuda_major = _range(ranges["cuda_major"])
+        self.cuda_minor = _range(ranges["cuda_minor"])
+        self.sm_major = _range(ranges["sm_major"])
+        self.sm_minor = _range(ranges["sm_minor"])
+        self.min_cc = _range(ranges["min_compute_capability"])
         self.branches: list[tuple[int, tuple[int, int]]] = sorted(
             (int(row["branch"]), _pair(row["cuda"])) for row in data["driver_branches"]
         )
-        self.nvml_errors = {int(row["code"]): (str(row["name"]), str(row.get("hint", ""))) for row in data["nvml_errors"]}
-        self.cuda_errors = {int(row["code"]): (str(row["name"]), str(row.get("hint", ""))) for row in data["cuda_errors"]}
+        self.nvml_errors = {
+            int(row["code"]): (str(row["name"]), str(row.get("hint", ""))) for row in data["nvml_errors"]
+        }
+        self.cuda_errors = {
+            int(row["code"]): (str(row["name"]), str(row.get("hint", ""))) for row in data["cuda_errors"]
+        }
 
     def cuda_in_range(self, version: tuple[int, int]) -> bool:
         """Inside 11.0 .. 15.20, compared as numbers (12.9 < 12.10), like packaging's Version."""
@@ -60,6 +64,10 @@ class Tables:
         known_name, hint = (self.nvml_errors if library == "nvml" else self.cuda_errors).get(code, (name, ""))
         label = known_name or name or "unknown error"
         return f"{code} ({label}: {hint})" if hint else f"{code} ({label})"
+
+
+def _range(pair: list[int]) -> tuple[int, int]:
+    return int(pair[0]), int(pair[1])
 
 
 def _pair(text: str) -> tuple[int, int]:

@@ -70,7 +70,9 @@ def _uuid_list(parts: list[str], prefix: str) -> Selection:
     return Selection(prefix[:3], entries)
 
 
-def cuda_order(count: int, order: str | None, bus_ids: Sequence[str | None], ccs: Sequence[tuple[int, int] | None]) -> list[int]:
+def cuda_order(
+    count: int, order: str | None, bus_ids: Sequence[str | None], ccs: Sequence[tuple[int, int] | None]
+) -> list[int]:
     """NVML indices in the order CUDA numbers the devices.
 
     ``CUDA_DEVICE_ORDER=PCI_BUS_ID`` sorts by PCI bus id (NVML's own order, so
