@@ -1,0 +1,106 @@
+"""The aarch64 provider: architecture version, then one feature per extension."""
+
+from __future__ import annotations
+
+from variant_detect._provider import Provider, feature
+from variant_detect_aarch64 import _parse, _probe, _table, _version
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from variant_detect._probe import Probe
+    from variant_detect._provider import Report
+    from variant_detect_aarch64._table import Core, Tables
+
+    Plain = tuple[str, tuple[str, ...], bool]
+
+VERSION_ENV = "VARIANT_DETECT_AARCH64_VERSION"
+
+
+def extension_features(names: set[str], tables: Tables) -> list[Plain]:
+    return [feature(ext.name, ("on",)) for ext in tables.extensions if ext.name in names]
+
+
+def _os_facts(raw: _probe.RawSources, tables: Tables, report: Report) -> tuple[set[str] | None, list[Core] | None, str]:
+    """(reported extensions, known cores, source name) for this OS."""
+    cores = _table.load_cores()
+    if raw.system == "Linux":
+        names, source = _parse.linux_extensions(raw, tables, report)
+        known, core_source = _parse.linux_cores(raw, cores, report)
+        return names, known, core_source or source
+    if raw.system == "Darwin":
+        return _parse.darwin_extensions(raw, tables, report), _parse.darwin_cores(raw, cores, report), _probe.SYSCTL
+    return _parse.windows_extensions(raw, tables, report), _parse.windows_cores(raw, cores, report), _probe.PF
+
+
+def _applies(raw: _probe.RawSources, report: Report) -> bool:
+    """Is this a 64-bit Arm process? (A 32-bit or x86 interpreter cannot use aarch64 wheels.)"""
+    machine = raw.machine.lower()
+    known = {"Linux": _probe.LINUX_ARM64, "Darwin": _probe.DARWIN_ARM64, "Windows": _probe.WINDOWS_ARM64}
+    if machine not in known.get(raw.system, frozenset()):
+        report.explain("*", "platform", f"{raw.system} {raw.machine} is not an AArch64 machine")
+        return False
+    if raw.system == "Linux" and _parse.interpreter_is_aarch64(raw.exe_header) is False:
+        report.explain("*", _probe.SELF_EXE, "this interpreter is not a 64-bit AArch64 program (32-bit userland?)")
+        return False
+    arch = raw.env.get("PROCESSOR_ARCHITECTURE", "ARM64").upper()
+    if raw.system == "Windows" and arch != "ARM64":
+        report.explain("*", "PROCESSOR_ARCHITECTURE", f"this interpreter runs as {arch} (emulated), not ARM64")
+        return False
+    return True
+
+
+def parse(raw: _probe.RawSources, tables: Tables, report: Report) -> list[Plain]:
+    if not _applies(raw, report):
+        return []
+    names, cores, source = _os_facts(raw, tables, report)
+    reported = names or set()
+    proof = _version.proven(reported, tables)
+    if names is None:
+        report.explain("version", "platform", "no feature source answered: only the AArch64 baseline (8a) is known")
+    core = _version.core_versions(cores, reported, tables, report, source) if cores else None
+    versions = _version.combine(proof, core, tables, report, source)
+    return [feature("version", versions), *extension_features(reported, tables)]
+
+
+class AArch64Provider(Provider[_probe.RawSources]):
+    namespace = "aarch64"
+    distribution = "variant-detect-aarch64"
+    version = "0.1.0"
+    sources = (
+        "/proc/self/auxv, getauxval(AT_HWCAP/AT_HWCAP2), /proc/cpuinfo Features + MIDR, sysfs midr_el1 (Linux)",
+        "sysctlbyname hw.optional.arm.FEAT_* and machdep.cpu.brand_string (macOS)",
+        "IsProcessorFeaturePresent(PF_ARM_*) and PROCESSOR_IDENTIFIER (Windows on Arm)",
+    )
+
+    def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
+        return _probe.collect(probe, report, _table.load())
+
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+        return parse(raw, _table.load(), report)
+
+    def apply_overrides(self, features: list[Plain], probe: Probe, report: Report) -> list[Plain]:
+        value = probe.getenv(VERSION_ENV)
+        current = next((f for f in features if f[0] == "version"), None)
+        if not value or current is None:
+            return features
+        tables = _table.load()
+        cap = _version.parse_cap(value, tables.level_names())
+        if cap is None:
+            report.warn(VERSION_ENV, f"expected one of {', '.join(tables.level_names())}, got {value!r}; ignored")
+            return features
+        kept_versions = set(current[1]) & tables.closure(cap)
+        if kept_versions == set(current[1]):
+            report.explain("version", VERSION_ENV, f"cap {value} is not below the detected version; no effect")
+            return features
+        # A capped profile describes a generic machine of that version: only the
+        # extensions that version guarantees survive (as x86_64's level cap does).
+        allowed = tables.guaranteed(kept_versions)
+        effect = f"version capped at {cap}; extensions limited to those Armv{cap} guarantees"
+        report.override(VERSION_ENV, value, effect)
+        report.explain("version", VERSION_ENV, effect)
+        others = [f for f in features if f[0] != "version" and f[0] in allowed]
+        return [feature("version", tables.ordered(kept_versions)), *others]
+
+    def all_features(self) -> list[Plain]:
+        tables = _table.load()
+        return [feature("version", tables.level_names())] + [feature(e.name, ("on",)) for e in tables.extensions]
