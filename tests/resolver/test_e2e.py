@@ -1,0 +1,217 @@
+"""End to end: real uv 0.13.8, real pip, a real loopback HTTP index.
+
+Wheels are built once per session (``variantlib make-variant``); the index is
+``python -m http.server --bind 127.0.0.1`` started and stopped here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from variant_detect._resolver._errors import EXIT_BAD_INPUT, EXIT_INDEX, EXIT_NO_MATCH, EXIT_OK
+
+BIN = Path(sys.executable).parent
+UV = str(BIN / "uv")
+CLI = str(BIN / "variant-detect")
+FIXTURES = Path(__file__).resolve().parents[2] / "hw_fixtures"
+
+
+def fixture(name: str) -> str:
+    return str(FIXTURES / name)
+
+
+SITE = f"lib/python{sys.version_info[0]}.{sys.version_info[1]}/site-packages"
+
+
+def cli(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([CLI, *argv], capture_output=True, text=True, timeout=120, env=full_env, check=False)
+
+
+def uv_venv(path: Path) -> Path:
+    subprocess.run([UV, "venv", "-q", "--python", sys.executable, str(path)], check=True, timeout=60)
+    return path / "bin" / "python"
+
+
+def installed_label(venv_python: Path, package: str = "dummy_pkg") -> str | None:
+    site = venv_python.parent.parent / SITE
+    dist_info = next(site.glob(f"{package}-*.dist-info"))
+    variant_json = dist_info / "variant.json"
+    if not variant_json.exists():
+        return None
+    (label,) = json.loads(variant_json.read_text())["variants"]
+    return str(label)
+
+
+def our_first_level() -> str:
+    done = subprocess.run([CLI, "--json", "--namespace", "x86_64"], capture_output=True, text=True, check=True)
+    return str(json.loads(done.stdout)["profile"]["x86_64"]["level"][0])
+
+
+@pytest.fixture
+def uv_env(tmp_path: Path) -> dict[str, str]:
+    return {"UV_CACHE_DIR": str(tmp_path / "uv-cache"), "UV_NO_CONFIG": "1"}
+
+
+def test_uv_builtin_installs_the_level_our_provider_puts_first(
+    dist: Path, tmp_path: Path, uv_env: dict[str, str]
+) -> None:
+    """Parity with uv 0.13.8's own x86_64 provider on this machine (interop §3)."""
+    python = uv_venv(tmp_path / "venv")
+    argv = [UV, "--preview-features", "wheel-variants", "pip", "install", "-q", "--python", str(python)]
+    subprocess.run(
+        [*argv, "--no-index", "--find-links", str(dist), "dummy-pkg"], check=True, env={**os.environ, **uv_env}
+    )
+    level = our_first_level()
+    assert installed_label(python) == f"x86_64_{level}"
+    picked = cli("pick", "dummy-pkg", "--find-links", str(dist), "--json")
+    assert picked.returncode == EXIT_OK, picked.stderr
+    assert json.loads(picked.stdout)["label"] == f"x86_64_{level}"
+
+
+@pytest.mark.parametrize(
+    ("machine", "label"),
+    [
+        ("linux-x86_64-haswell", "x86_64_v3_openblas"),
+        ("linux-x86_64-skylakex", "x86_64_v4"),
+        ("linux-x86_64-nehalem", "x86_64_v2"),
+        ("linux-x86_64-core2", "x86_64_v1"),
+        ("linux-x86_64-generic-no-cpuinfo", "null"),
+    ],
+)
+def test_pick_from_the_http_index(index: str, machine: str, label: str) -> None:
+    done = cli("pick", "dummy-pkg", "--index-url", index, "--fixture", fixture(machine), "--json")
+    assert done.returncode == EXIT_OK, done.stderr
+    chosen = json.loads(done.stdout)
+    assert chosen["label"] == label
+    assert chosen["wheel"] == f"{index.rsplit('/', 1)[0]}/files/dummy_pkg-1.0.0-py3-none-any-{label}.whl"
+    assert chosen["sha256"]
+
+
+def test_pick_honours_pip_index_url_and_priorities(index: str, tmp_path: Path) -> None:
+    haswell = ("--fixture", fixture("linux-x86_64-haswell"), "--json")
+    done = cli("pick", "dummy-pkg", *haswell, env={"PIP_INDEX_URL": index})
+    assert json.loads(done.stdout)["label"] == "x86_64_v3_openblas"
+    toml = tmp_path / "prefs.toml"
+    toml.write_text('[property_priorities.blas_lapack]\nprovider = ["mkl"]\n')
+    done = cli("pick", "dummy-pkg", *haswell, "--variants-toml", str(toml), env={"PIP_INDEX_URL": index})
+    assert json.loads(done.stdout)["label"] == "x86_64_v3_mkl"
+
+
+def test_forced_and_disabled_variants(dist: Path) -> None:
+    links = ("--find-links", str(dist), "--fixture", fixture("linux-x86_64-haswell"), "--json")
+    assert json.loads(cli("pick", "dummy-pkg", *links, "--variant", "x86_64_v2").stdout)["label"] == "x86_64_v2"
+    in_order = cli("pick", "dummy-pkg", *links, "--variant", "x86_64_v4", "--variant", "x86_64_v1")
+    assert json.loads(in_order.stdout)["label"] == "x86_64_v1"  # the first compatible one of the list
+    refused = cli("pick", "dummy-pkg", *links, "--variant", "x86_64_v4")
+    assert refused.returncode == EXIT_NO_MATCH
+    assert "x86_64_v4: incompatible (x86_64 :: level needs one of v4; this machine has v1, v2, v3)" in refused.stderr
+    forced = cli("pick", "dummy-pkg", *links, "--variant", "x86_64_v4", "--force")
+    assert json.loads(forced.stdout)["label"] == "x86_64_v4"
+    missing = cli("pick", "dummy-pkg", *links, "--variant", "x86_64_v9")
+    assert missing.returncode == EXIT_NO_MATCH
+    assert "x86_64_v9: no such label" in missing.stderr
+    plain = json.loads(cli("pick", "dummy-pkg", *links, "--no-variant").stdout)
+    assert plain["label"] is None
+    assert plain["filename"] == "dummy_pkg-1.0.0-py3-none-any.whl"
+
+
+def test_install_with_uv_and_staticised_providers(index: str, tmp_path: Path, uv_env: dict[str, str]) -> None:
+    python = uv_venv(tmp_path / "venv")
+    argv = ["install", "dummy-pkg", "--index-url", index, "--installer", "uv", "--python", str(python)]
+    done = cli(*argv, "--fixture", fixture("linux-x86_64-haswell"), env=uv_env)
+    assert done.returncode == EXIT_OK, done.stderr
+    assert installed_label(python) == "x86_64_v3_openblas"
+    assert installed_label(python, "dummy_dep") is None  # the dependency came from the index as usual
+
+
+def test_install_with_pip(dist: Path, tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True, timeout=120)
+    python = tmp_path / "venv" / "bin" / "python"
+    argv = ["install", "dummy-pkg", "--find-links", str(dist), "--installer", "pip", "--python", str(python)]
+    done = cli(*argv, "--fixture", fixture("linux-x86_64-nehalem"))
+    assert done.returncode == EXIT_OK, done.stderr
+    assert installed_label(python) == "x86_64_v2"
+    variant_json = json.loads(
+        next((python.parent.parent / SITE).glob("dummy_pkg-*.dist-info/variant.json")).read_text()
+    )
+    assert variant_json["providers"]["x86_64"]["requires"] == ["x86-64-variant-provider>=0.2,<0.3"]
+
+
+def test_old_installers_still_get_the_plain_wheel(index: str, tmp_path: Path, uv_env: dict[str, str]) -> None:
+    report = tmp_path / "report.json"
+    pip = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--dry-run",
+        "--ignore-installed",
+        "--quiet",
+        "--report",
+        str(report),
+    ]
+    subprocess.run([*pip, "--index-url", index, "dummy-pkg"], check=True, timeout=120)
+    urls = [item["download_info"]["url"] for item in json.loads(report.read_text())["install"]]
+    assert any(url.endswith("/dummy_pkg-1.0.0-py3-none-any.whl") for url in urls)
+    python = uv_venv(tmp_path / "venv")
+    env = {**os.environ, **uv_env}
+    subprocess.run(
+        [UV, "pip", "install", "-q", "--python", str(python), "--index-url", index, "dummy-pkg"], check=True, env=env
+    )
+    assert installed_label(python) is None
+
+
+def test_sha256_mismatch_installs_nothing(bad_index: str, tmp_path: Path, uv_env: dict[str, str]) -> None:
+    python = uv_venv(tmp_path / "venv")
+    argv = ["install", "dummy-pkg", "--index-url", bad_index, "--installer", "uv", "--python", str(python)]
+    done = cli(*argv, "--fixture", fixture("linux-x86_64-core2"), env=uv_env)
+    assert done.returncode == EXIT_INDEX
+    assert "sha256 mismatch" in done.stderr
+    assert "x86_64_v1.whl" in done.stderr
+    assert not list((python.parent.parent / SITE).glob("dummy_pkg*"))
+
+
+def test_index_that_times_out_is_named() -> None:
+    with socket.socket() as silent:  # accepts connections (kernel backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/simple"
+        started = time.monotonic()
+        done = cli("pick", "dummy-pkg", "--index-url", url, env={"VARIANT_DETECT_TIMEOUT": "1"})
+    assert done.returncode == EXIT_INDEX
+    assert f"{url}/dummy-pkg/: timed out" in done.stderr
+    assert time.monotonic() - started < 30
+
+
+def test_wheel_disagreeing_with_the_index_installs_nothing(dist: Path, tmp_path: Path) -> None:
+    from variant_detect._resolver._install import rewrite_wheel
+
+    broken = tmp_path / "links"
+    broken.mkdir()
+    for path in dist.iterdir():
+        if path.name != "dummy_pkg-1.0.0-py3-none-any-x86_64_v3_openblas.whl":
+            (broken / path.name).write_bytes(path.read_bytes())
+    original = dist / "dummy_pkg-1.0.0-py3-none-any-x86_64_v3_openblas.whl"
+    lying = json.dumps(
+        {
+            "default-priorities": {"namespace": ["x86_64", "blas_lapack"]},
+            "providers": json.loads((dist / "dummy_pkg-1.0.0-variants.json").read_text())["providers"],
+            "variants": {"x86_64_v3_openblas": {"x86_64": {"level": ["v3"]}, "blas_lapack": {"provider": ["mkl"]}}},
+        }
+    ).encode()
+    rewrite_wheel(str(original), str(broken / original.name), lying)
+    python = tmp_path / "unused-python"
+    argv = ["install", "dummy-pkg", "--find-links", str(broken), "--installer", "pip", "--python", str(python)]
+    done = cli(*argv, "--fixture", fixture("linux-x86_64-haswell"))
+    assert done.returncode == EXIT_BAD_INPUT
+    assert "wheel says" in done.stderr
+    assert "blas_lapack :: provider :: mkl" in done.stderr
