@@ -37,7 +37,7 @@ def first_run(samples: int = 15) -> tuple[float, float, str]:
     imports, detects, heavy = [], [], ""
     for _ in range(samples):
         out = subprocess.run([sys.executable, "-c", IMPORT_SNIPPET], capture_output=True, text=True, check=True)
-        a, b, heavy = (out.stdout.split() + [""])[:3]
+        a, b, heavy = [*out.stdout.split(), ""][:3]
         imports.append(float(a))
         detects.append(float(b))
     return statistics.median(imports), statistics.median(detects), heavy
@@ -61,7 +61,8 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     imported, first, heavy = first_run()
     times = warm(runs)
-    print(f"{MODULE}: import {imported:.3f} ms + first detect {first:.3f} ms = {imported + first:.3f} ms (median of 15)")
+    total = imported + first
+    print(f"{MODULE}: import {imported:.3f} ms + first detect {first:.3f} ms = {total:.3f} ms (median of 15)")
     print(f"{MODULE}: warm detect median {statistics.median(times):.4f} ms, best {min(times):.4f} ms ({runs} runs)")
     print(f"{MODULE}: heavy modules imported: {heavy or 'none'}")
 

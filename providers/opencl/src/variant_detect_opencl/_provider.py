@@ -1,0 +1,58 @@
+"""The opencl provider: OpenCL versions, GPU vendors and device types on this machine."""
+
+from __future__ import annotations
+
+from variant_detect._provider import Provider, feature
+from variant_detect_opencl import _parse, _probe
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from variant_detect._probe import Probe
+    from variant_detect._provider import Report
+
+    Plain = tuple[str, tuple[str, ...], bool]
+
+GPU_VERSION_ENV = "VARIANT_DETECT_OPENCL_GPU_VERSION"
+GPU_VENDOR_ENV = "VARIANT_DETECT_OPENCL_GPU_VENDOR"
+
+
+class OpenCLProvider(Provider[_probe.RawSources]):
+    namespace = "opencl"
+    distribution = "variant-detect-opencl"
+    version = "0.1.0"
+    sources = (
+        "ICD registry: /etc/OpenCL/vendors/*.icd, OCL_ICD_VENDORS, OPENCL_VENDOR_PATH, OCL_ICD_FILENAMES",
+        "OpenCL ICD loader (libOpenCL.so.1, OpenCL.framework, OpenCL.dll) through ctypes, in a child process",
+        "pyopencl (optional extra), in the same child process, when the system has no loader",
+    )
+
+    def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
+        return _probe.collect(probe, report)
+
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+        if _parse.nothing_found(raw):
+            report.explain("*", "ICD registry", f"no OpenCL ICD registered ({raw.registry or raw.system})")
+            return []
+        from variant_detect_opencl import _table
+
+        return _parse.parse(raw, _table.load(), report)
+
+    def apply_overrides(self, features: list[Plain], probe: Probe, report: Report) -> list[Plain]:
+        version, vendor = probe.getenv(GPU_VERSION_ENV), probe.getenv(GPU_VENDOR_ENV)
+        if not version and not vendor:
+            return features
+        from variant_detect_opencl import _override, _table
+
+        return _override.apply(features, version, vendor, _table.load(), report)
+
+    def all_features(self) -> list[Plain]:
+        from variant_detect_opencl import _table
+
+        tables = _table.load()
+        kinds = [kind for kind, _bit in tables.device_types]
+        return [
+            feature("gpu_version", tables.versions),
+            feature("gpu_vendor", tables.vendor_names, multi_value=True),
+            feature("device_type", kinds, multi_value=True),
+            feature("version", tables.versions),
+        ]
