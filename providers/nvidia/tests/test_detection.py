@@ -13,7 +13,7 @@ from variant_detect_nvidia._visible import cuda_order, parse_visible, select_by_
 from variant_detect.testing import replay
 
 sys.path.insert(0, os.path.dirname(__file__))
-from nvidia_testing import FORCE_CUDA, FORCE_SM, fixture, lower, set_answer, sm, variant_of  # noqa: E402
+from nvidia_testing import FORCE_CUDA, FORCE_SM, lower, set_answer, sm, variant_of
 
 PLUGIN = variant_detect_nvidia.plugin
 H100 = "linux-x86_64-sapphirerapids-h100"

@@ -16,7 +16,7 @@ from variant_detect._probe import ReplayProbe
 from variant_detect.testing import check_fixture, fixture_dirs, replay
 
 sys.path.insert(0, os.path.dirname(__file__))
-from nvidia_testing import FIXTURES, FORCE_CUDA, FORCE_SM, fixture, lower, sm, upper  # noqa: E402
+from nvidia_testing import FIXTURES, FORCE_CUDA, FORCE_SM, fixture, lower, sm, upper
 
 PLUGIN = variant_detect_nvidia.plugin
 DATA = os.path.join(os.path.dirname(variant_detect_nvidia.__file__), "data")
