@@ -18,7 +18,7 @@ from variant_detect_nvidia._parse import (
     proc_driver_version,
     valid_cc,
 )
-from variant_detect_nvidia._probe import PROC_VERSION, VISIBLE_ENV
+from variant_detect_nvidia._probe import PROC_VERSION, VISIBLE_ENV, absent_text
 from variant_detect_nvidia._visible import cuda_order, parse_visible, select_by_index, select_by_uuid
 
 TYPE_CHECKING = False
@@ -44,7 +44,7 @@ class Found:
 def interpret(raw: RawSources, tables: Tables, report: Report) -> Found:
     found = Found()
     if not raw.present:
-        report.explain(LOWER, "driver", _absent_text(raw))
+        report.explain(LOWER, "driver", absent_text(raw))
         return found
     if _any_hang(raw):
         source, text = _hang_source(raw)
@@ -60,12 +60,6 @@ def interpret(raw: RawSources, tables: Tables, report: Report) -> Found:
         else:
             _from_procfs(raw, tables, report, found)
     return found
-
-
-def _absent_text(raw: RawSources) -> str:
-    if raw.system not in ("Linux", "Windows"):
-        return f"no CUDA driver exists for {raw.system}"
-    return "no NVIDIA driver: no /proc/driver/nvidia, /dev/nvidia*, /dev/dxg, Jetson markers or nvml.dll"
 
 
 def _answers(raw: RawSources) -> list[Answer]:

@@ -176,6 +176,14 @@ def collect(probe: Probe, report: Report) -> RawSources:
     return raw
 
 
+def absent_text(raw: RawSources) -> str:
+    if raw.system not in ("Linux", "Windows"):
+        return f"no CUDA driver exists for {raw.system}"
+    if raw.system == "Windows":
+        return "no NVIDIA driver: no nvml.dll or nvcuda.dll in System32"
+    return "no NVIDIA driver: no /proc/driver/nvidia, /dev/nvidia*, /dev/dxg (WSL2) or Jetson markers"
+
+
 def _look_linux(probe: Probe, raw: RawSources) -> tuple[list[str], list[str]]:
     try:
         raw.proc_version = probe.read_bytes(PROC_VERSION, PROC_VERSION_LIMIT)

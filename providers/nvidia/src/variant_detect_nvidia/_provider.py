@@ -32,11 +32,9 @@ class NvidiaProvider(Provider[_probe.RawSources]):
 
     def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
         if not raw.present and not (raw.force_cuda or raw.force_sm):
-            from variant_detect_nvidia._parse import LOWER
-
             # The common case on the start-up path: no driver, nothing forced.
             # Skip the table (json) and the parsing modules altogether.
-            report.explain(LOWER, "driver", "no NVIDIA driver found")
+            report.explain("cuda_version_lower_bound", "driver", _probe.absent_text(raw))
             return []
         from variant_detect_nvidia import _parse, _table
 
