@@ -14,6 +14,8 @@ from variant_detect_amd import _parse
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from variant_detect._probe import Probe
     from variant_detect._provider import Report
 
@@ -129,8 +131,10 @@ def _read_version_files(probe: Probe, raw: RawSources) -> None:
             return
 
 
-def _call_version(probe: Probe, name: str, function: str, loader: object) -> tuple[list[int] | None, str | None]:
-    library = probe.library(name, loader)  # type: ignore[arg-type]
+def _call_version(
+    probe: Probe, name: str, function: str, loader: Callable[[], object]
+) -> tuple[list[int] | None, str | None]:
+    library = probe.library(name, loader)
     try:
         answer = library.call(function, timeout=LIBRARY_TIMEOUT)
     except (ProbeError, OSError) as exc:
