@@ -93,12 +93,13 @@ def extension_features(flags: frozenset[str], tables: Tables, allowed: frozenset
 
 def read_flags(raw: RawSources, report: Report) -> frozenset[str] | None:
     """The cpuinfo flag set, or None (with a warning or explanation) when unknown."""
-    if raw.system != "Linux":
-        report.warn("platform", f"no x86-64 detection source for {raw.system} yet; no x86_64 features")
-        return None
     if raw.machine.lower() not in X86_MACHINES and raw.machine != "unknown":
         report.explain("*", "platform", f"{raw.machine} is not an x86-64 machine")
         return None
+    if raw.system != "Linux":
+        from variant_detect_x86_64 import _beyond  # off Linux only
+
+        return _beyond.read_flags(raw.beyond, raw.system, report)
     if raw.cpuinfo is None:
         report.warn(CPUINFO, raw.cpuinfo_error or "not readable")
         return None
