@@ -68,18 +68,36 @@ def _stat(path: str) -> list[int]:
 
 def machine_state() -> dict[str, Any]:
     """What about this machine can change any provider's answer (cheap: ~0.1 ms)."""
-    import platform
-
     rocm = os.environ.get("ROCM_PATH") or "/opt/rocm"
     files = {path: _read_small(path) for path in (*_STATE_FILES, os.path.join(rocm, ".info", "version"))}
     env = {k: v for k, v in os.environ.items() if k in _ENV_NAMES or k.startswith("MPI4PY_") or is_override_variable(k)}
     return {
-        "machine": platform.machine(),
-        "release": platform.release(),
+        "machine": _uname()[0],
+        "release": _uname()[1],
         "files": files,
         "stats": {path: _stat(path) for path in _STAT_FILES},
         "env": dict(sorted(env.items())),
     }
+
+
+def _uname() -> tuple[str, str]:
+    """(machine, release) without importing ``platform`` (it pulls in ``re``)."""
+    if hasattr(os, "uname"):
+        info = os.uname()
+        return info.machine, info.release
+    import platform
+
+    return platform.machine(), platform.release()
+
+
+def short_digest(material: str) -> str:
+    """A file name for *material*. Not a security boundary: every entry stores
+    its full key and a read compares it, so a collision is only a miss. zlib is
+    built in; hashlib would cost a few ms of OpenSSL loading on every pick."""
+    import zlib
+
+    data = material.encode()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 class Cache:
@@ -97,7 +115,6 @@ class Cache:
         self._state: dict[str, Any] | None = None
 
     def key(self, namespace: str, distribution: str, version: str, entry_point: str) -> tuple[str, str]:
-        import hashlib
         import json
 
         if self._state is None:
@@ -110,12 +127,12 @@ class Cache:
             },
             sort_keys=True,
         )
-        return hashlib.sha256(material.encode()).hexdigest()[:40], material
+        return short_digest(material), material
 
     def _path(self, digest: str) -> str:
         return os.path.join(self.directory, f"{digest}.json")
 
-    def get(self, digest: str) -> list[Plain] | None:
+    def get(self, digest: str, material: str) -> list[Plain] | None:
         if not self.enabled:
             return None
         path = self._path(digest)
@@ -127,14 +144,14 @@ class Cache:
         except OSError as exc:
             self.warnings.append(f"cache: cannot read {path}: {exc.strerror or exc}; ignored")
             return None
-        return self._decode(path, blob)
+        return self._decode(path, blob, material)
 
-    def _decode(self, path: str, blob: bytes) -> list[Plain] | None:
+    def _decode(self, path: str, blob: bytes, material: str) -> list[Plain] | None:
         import json
 
         try:
             data = json.loads(blob)
-            if data["format"] != CACHE_FORMAT:
+            if data["format"] != CACHE_FORMAT or data["key"] != material:
                 return None
             if time.time() - float(data["created"]) > TTL_SECONDS:
                 return None
@@ -176,29 +193,32 @@ class Cache:
         return count
 
     # -- small JSON memo files (interpreter tags, requirement decisions) ----------------
-    def read_memo(self, kind: str, digest: str) -> Any:
+    def read_memo(self, kind: str, material: str) -> Any:
+        """A memoised value for *material* (None when absent, stale or unreadable)."""
         if not self.enabled:
             return None
         import json
 
         try:
-            with open(os.path.join(self.root, kind, f"{digest}.json"), "rb") as handle:
-                return json.loads(handle.read())
-        except (OSError, ValueError):
+            with open(os.path.join(self.root, kind, f"{short_digest(material)}.json"), "rb") as handle:
+                data = json.loads(handle.read())
+            return data["value"] if data["key"] == material else None
+        except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def write_memo(self, kind: str, digest: str, value: Any) -> None:
+    def write_memo(self, kind: str, material: str, value: Any) -> None:
         if not self.enabled:
             return
         import json
         import tempfile
 
+        digest = short_digest(material)
         directory = os.path.join(self.root, kind)
         try:
             os.makedirs(directory, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(value, handle)
+                json.dump({"key": material, "value": value}, handle)
             os.replace(tmp, os.path.join(directory, f"{digest}.json"))
         except OSError as exc:
             self.warnings.append(f"cache: cannot write in {directory}: {exc.strerror or exc}; not cached")

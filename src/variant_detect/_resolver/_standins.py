@@ -25,6 +25,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from variant_detect._resolver._cache import Cache
+
 ATTRIBUTE = "stands_in_for"
 
 #: our distribution -> the published versions it reproduces. x86_64 ``level``
@@ -69,12 +71,28 @@ def requirement_name(requirement: str) -> str:
     return normalize(requirement[:end].strip())
 
 
-def admits(requirement: str, pins: Iterable[str]) -> str | None:
-    """The first pin (``name==version``) that *requirement* accepts, else None."""
+def admits(requirement: str, pins: Iterable[str], cache: Cache | None = None) -> str | None:
+    """The first pin (``name==version``) that *requirement* accepts, else None.
+
+    Memoised in *cache*: the answer depends only on the strings, and packaging's
+    requirement parser costs more to import than the rest of a warm pick.
+    """
     name = requirement_name(requirement)
     candidates = [(n, v) for n, v in (split_pin(p) for p in pins) if n == name]
     if not candidates:
         return None
+    material = "\n".join([requirement, *pins])
+    if cache is not None:
+        memo = cache.read_memo("decisions", material)
+        if isinstance(memo, list) and len(memo) == 1:
+            return memo[0] if isinstance(memo[0], str) or memo[0] is None else None
+    answer = _admits(requirement, candidates)
+    if cache is not None:
+        cache.write_memo("decisions", material, [answer])
+    return answer
+
+
+def _admits(requirement: str, candidates: list[tuple[str, str]]) -> str | None:
     from packaging.requirements import InvalidRequirement, Requirement
 
     try:

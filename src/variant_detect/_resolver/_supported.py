@@ -94,6 +94,9 @@ def parse_profile(data: object, path: str) -> dict[str, list[tuple[str, tuple[st
     for ns, features in data["profile"].items():
         if not isinstance(features, dict):
             raise BadInput(f"{path}: profile.{ns}: expected an object of feature -> [values], got {features!r}")
+        for feat, values in features.items():
+            if not isinstance(values, list):
+                raise BadInput(f"{path}: profile.{ns}.{feat}: expected a list of values, got {values!r}")
         try:
             checked = check_features(ns, ((f, v, False) for f, v in features.items()))
         except (ValueError, TypeError) as exc:
@@ -156,7 +159,7 @@ class _Chooser:
                 return entry
         for entry in candidates:
             for requirement in spec.requires:
-                pin = admits(requirement, declared(entry.distribution, None))
+                pin = admits(requirement, declared(entry.distribution, None), self.options.cache)
                 if pin is None:
                     pin = self._declared_by_object(entry, requirement)
                 if pin is not None:
@@ -174,7 +177,11 @@ class _Chooser:
             plugin = entry.load()
         except Exception:  # noqa: BLE001 - a broken plugin simply does not stand in
             return None
-        return admits(requirement, declared(entry.distribution, plugin)) if hasattr(plugin, "stands_in_for") else None
+        return (
+            admits(requirement, declared(entry.distribution, plugin), self.options.cache)
+            if hasattr(plugin, "stands_in_for")
+            else None
+        )
 
 
 def _detect(entries: list[PluginEntry], options: Options, outcome: Outcome) -> None:
@@ -192,7 +199,7 @@ def _detect(entries: list[PluginEntry], options: Options, outcome: Outcome) -> N
     for entry in entries:
         if cache is not None:
             keys[entry.namespace] = cache.key(entry.namespace, entry.distribution, entry.version, entry.value)
-            cached = cache.get(keys[entry.namespace][0])
+            cached = cache.get(*keys[entry.namespace])
             if cached is not None:
                 outcome.supported[entry.namespace] = [(n, v) for n, v, _m in cached]
                 outcome.explanations.append(f"{entry.namespace}: answer of {entry.distribution} taken from the cache")

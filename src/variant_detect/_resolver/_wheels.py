@@ -65,14 +65,12 @@ def variants_json_name(filename: str) -> tuple[str, str] | None:
 
 
 def _tag_key() -> str:
-    import hashlib
-
     try:
         st = os.stat(sys.executable)
         stamp = f"{st.st_mtime_ns}:{st.st_size}"
     except OSError:
         stamp = ""
-    return hashlib.sha256(f"{sys.executable}|{sys.version}|{stamp}|{sys.platform}".encode()).hexdigest()[:32]
+    return f"{sys.executable}|{sys.version}|{stamp}|{sys.platform}"
 
 
 def interpreter_tags(cache: Cache | None) -> list[str]:
