@@ -234,3 +234,31 @@ def test_missing_file_is_bad_input() -> None:
     status, _out, err = run_cli("rank", "nope-1.0-variants.json")
     assert status == EXIT_BAD_INPUT
     assert "nope-1.0-variants.json: cannot read" in err
+
+
+NVIDIA = {
+    "default-priorities": {"namespace": ["nvidia"]},
+    "providers": {
+        "nvidia": {
+            "requires": ["nvidia-variant-provider>=0.0.1,<1.0.0"],
+            "plugin-api": "nvidia_variant_provider.plugin:NvidiaVariantPlugin",
+        }
+    },
+    "variants": {
+        "null": {},
+        "cu126": {"nvidia": {"cuda_version_lower_bound": ["12.0"], "sm_arch": ["80_real", "90_real"]}},
+        "cu129": {"nvidia": {"cuda_version_lower_bound": ["12.9"], "sm_arch": ["90_real", "120_real"]}},
+        "cu13": {"nvidia": {"cuda_version_lower_bound": ["13.0"], "sm_arch": ["90_real"]}},
+    },
+}
+
+
+@pytest.mark.parametrize(("sm", "expected"), [("9.0", ["cu129", "cu126", "null"]), ("8.0", ["cu126", "null"])])
+def test_nvidia_standin_with_force_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sm: str, expected: list[str]
+) -> None:
+    """installers.md: uv's builtin picks cu129 with FORCE 12.9/9.0 and cu126 with 12.9/8.0."""
+    pytest.importorskip("variant_detect_nvidia")
+    monkeypatch.setenv("NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION", "12.9")
+    monkeypatch.setenv("NV_VARIANT_PROVIDER_FORCE_SM_ARCH", sm)
+    assert rank(write(tmp_path, NVIDIA), "--no-cache") == expected
