@@ -73,7 +73,9 @@ def _read(probe: Probe, path: str, limit: int) -> tuple[bytes | None, str | None
 
 def auxv_usable(data: bytes | None) -> bool:
     """A whole number of u64 pairs ending in AT_NULL; anything else asks getauxval too."""
-    return bool(data) and len(data) <= AUXV_LIMIT and len(data) % 16 == 0 and data[-16:] == bytes(16)  # type: ignore[index]
+    if not data:
+        return False
+    return len(data) <= AUXV_LIMIT and len(data) % 16 == 0 and data[-16:] == bytes(16)
 
 
 def collect(probe: Probe, report: Report, tables: Tables) -> RawSources:

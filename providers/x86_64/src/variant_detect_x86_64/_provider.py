@@ -30,7 +30,11 @@ class X8664Provider(Provider[_probe.RawSources]):
     namespace = "x86_64"
     distribution = "variant-detect-x86-64"
     version = "0.1.0"
-    sources = ("/proc/cpuinfo (first processor block, Linux)",)
+    sources = (
+        "/proc/cpuinfo (first processor block, Linux)",
+        "sysctlbyname machdep.cpu.* and hw.optional.* (macOS, Rosetta 2)",
+        "CPUID + XGETBV stub, IsProcessorFeaturePresent cross-check (Windows, BSD, other)",
+    )
 
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe, report)
