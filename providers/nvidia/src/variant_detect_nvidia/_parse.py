@@ -231,7 +231,8 @@ def _forced(text: str | None, variable: str, parser: object, expected: str, repo
     if value is None:
         report.warn(variable, f"expected {expected}, got {text!r}; ignored")
         return None
-    report.override(variable, text, f"{value[0]}.{value[1]} used instead of detection (not range-checked)")
+    checked = "not range-checked" if variable == FORCE_CUDA_ENV else "only the 5.0 floor is checked"
+    report.override(variable, text, f"{value[0]}.{value[1]} used instead of detection ({checked})")
     return value
 
 
