@@ -229,11 +229,13 @@ def test_module_is_a_plugin_by_itself() -> None:
 
 def test_no_driver_imports_no_binding_and_no_ctypes() -> None:
     """On this driverless machine the live path loads nothing heavy (checked in a fresh interpreter)."""
+    heavy = ("ctypes", "pynvml", "variant_detect_nvidia._bindings", "variant_detect_nvidia._table")
     code = (
+        f"HEAVY = {(*heavy, 'variant_detect_nvidia._parse', 'variant_detect_nvidia._answers')!r}\n"
         "import sys, variant_detect_nvidia as m\n"
         "d = m.plugin.detect()\n"
         "assert d.features == [] and d.warnings == [], (d.features, d.warnings)\n"
-        "bad = [n for n in ('ctypes', 'json', 'pynvml', 'variant_detect_nvidia._bindings') if n in sys.modules]\n"
+        "bad = [n for n in HEAVY if n in sys.modules]\n"
         "assert not bad, bad\n"
     )
     if os.path.exists("/proc/driver/nvidia/version") or os.path.exists("/dev/nvidiactl"):
