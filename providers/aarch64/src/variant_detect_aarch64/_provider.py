@@ -20,16 +20,20 @@ def extension_features(names: set[str], tables: Tables) -> list[Plain]:
     return [feature(ext.name, ("on",)) for ext in tables.extensions if ext.name in names]
 
 
-def _os_facts(raw: _probe.RawSources, tables: Tables, report: Report) -> tuple[set[str] | None, list[Core] | None, str]:
-    """(reported extensions, known cores, source name) for this OS."""
+def _os_facts(
+    raw: _probe.RawSources, tables: Tables, report: Report
+) -> tuple[set[str] | None, list[Core] | None, str, str]:
+    """(reported extensions, known cores, feature source, core source) for this OS."""
     cores = _table.load_cores()
     if raw.system == "Linux":
         names, source = _parse.linux_extensions(raw, tables, report)
         known, core_source = _parse.linux_cores(raw, cores, report)
-        return names, known, core_source or source
+        return names, known, source, core_source
     if raw.system == "Darwin":
-        return _parse.darwin_extensions(raw, tables, report), _parse.darwin_cores(raw, cores, report), _probe.SYSCTL
-    return _parse.windows_extensions(raw, tables, report), _parse.windows_cores(raw, cores, report), _probe.PF
+        names, known = _parse.darwin_extensions(raw, tables, report), _parse.darwin_cores(raw, cores, report)
+        return names, known, _probe.SYSCTL, f"{_probe.SYSCTL}({_probe.BRAND})"
+    names, known = _parse.windows_extensions(raw, tables, report), _parse.windows_cores(raw, cores, report)
+    return names, known, _probe.PF, "PROCESSOR_IDENTIFIER"
 
 
 def _applies(raw: _probe.RawSources, report: Report) -> bool:
@@ -52,13 +56,16 @@ def _applies(raw: _probe.RawSources, report: Report) -> bool:
 def parse(raw: _probe.RawSources, tables: Tables, report: Report) -> list[Plain]:
     if not _applies(raw, report):
         return []
-    names, cores, source = _os_facts(raw, tables, report)
+    names, cores, source, core_source = _os_facts(raw, tables, report)
     reported = names or set()
     proof = _version.proven(reported, tables)
+    if names is not None:
+        top = tables.ordered(proof)[0]
+        report.explain("version", source, f"{len(reported)} extensions reported; they prove {top}")
     if names is None:
         report.explain("version", "platform", "no feature source answered: only the AArch64 baseline (8a) is known")
-    core = _version.core_versions(cores, reported, tables, report, source) if cores else None
-    versions = _version.combine(proof, core, tables, report, source)
+    core = _version.core_versions(cores, reported, tables, report, core_source) if cores else None
+    versions = _version.combine(proof, core, tables, report, core_source or source)
     return [feature("version", versions), *extension_features(reported, tables)]
 
 
