@@ -49,7 +49,7 @@ def test_rendering_renames_every_spelling(tmp_path: Path) -> None:
     for path, data in tree.items():
         for token in TOKENS:
             assert token not in path and token.encode() not in data, (path, token)
-    assert "conftest.py" not in tree  # the repo-only pytest guard stays behind
+    assert "tests/conftest.py" not in tree  # the repo-only pytest guard stays behind
     assert "src/variant_detect_acme_npu/data/acme_npu.json" in tree
     pyproject = tree["pyproject.toml"].decode()
     assert 'name = "variant-detect-acme-npu"' in pyproject

@@ -37,9 +37,9 @@ MARKER = "<REPLACE ME>"
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 # variantlib 0.2.2 reserves this namespace for its own use (constants.py).
 RESERVED_NAMESPACES = frozenset({"abi_dependency"})
-# Left out of a rendering: the repo-only pytest guard at the template's top,
-# and whatever a build or a test run left inside it.
-_REPO_ONLY = frozenset({"conftest.py"})
+# Left out of a rendering: the repo-only pytest guard (a path relative to the
+# template), and whatever a build or a test run left inside the template.
+_REPO_ONLY = frozenset({os.path.join("tests", "conftest.py")})
 _SKIPPED_DIRS = frozenset({"__pycache__", "build", "dist", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".tox"})
 _SKIPPED_SUFFIXES = (".pyc", ".egg-info")
 
@@ -103,20 +103,20 @@ def substitute(text: str, table: dict[str, str]) -> str:
     return pattern.sub(lambda match: table[match.group(0)], text)
 
 
-def _skipped(name: str, top: bool) -> bool:
-    return name in _SKIPPED_DIRS or name.endswith(_SKIPPED_SUFFIXES) or (top and name in _REPO_ONLY)
+def _skipped(name: str) -> bool:
+    return name in _SKIPPED_DIRS or name.endswith(_SKIPPED_SUFFIXES)
 
 
 def template_files(template: str) -> list[str]:
     """Relative paths of the files to render, sorted."""
     found = []
     for root, dirs, files in os.walk(template):
-        top = root == template
-        dirs[:] = sorted(d for d in dirs if not _skipped(d, top))
+        dirs[:] = sorted(d for d in dirs if not _skipped(d))
         relative = os.path.relpath(root, template)
         for name in sorted(files):
-            if not _skipped(name, top):
-                found.append(os.path.normpath(os.path.join(relative, name)))
+            path = os.path.normpath(os.path.join(relative, name))
+            if not _skipped(name) and path not in _REPO_ONLY:
+                found.append(path)
     return found
 
 
