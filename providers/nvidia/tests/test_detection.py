@@ -290,3 +290,13 @@ def test_select_helpers() -> None:
         [],
         "'GPU-aaa' names a device twice: CUDA then sees no device",
     )
+
+
+def test_nvml_that_fails_is_not_overruled_by_procfs(tmp_path: os.PathLike[str]) -> None:
+    def edit(c: Libraries) -> None:  # NVML loads but refuses; no libcuda to ask
+        set_answer(nvml(c), "nvmlInitWithFlags", [1], error={"code": 4, "name": "NVML_ERROR_NO_PERMISSION"})
+
+    detection = replay(PLUGIN, variant_of(tmp_path, H100, edit=edit))
+    assert detection.features == []
+    assert any("NVML nvmlInitWithFlags" in w and "NO_PERMISSION" in w for w in detection.warnings)
+    assert not any("inferred" in w for w in detection.warnings)

@@ -18,13 +18,13 @@ from variant_detect_nvidia._parse import (
     proc_driver_version,
     valid_cc,
 )
-from variant_detect_nvidia._probe import PROC_VERSION, VISIBLE_ENV, absent_text
+from variant_detect_nvidia._probe import PROC_VERSION, VISIBLE_ENV, absent_text, answers_of
 from variant_detect_nvidia._visible import cuda_order, parse_visible, select_by_index, select_by_uuid
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from variant_detect._provider import Report
-    from variant_detect_nvidia._probe import Answer, CudaRaw, NvmlRaw, RawSources
+    from variant_detect_nvidia._probe import Answer, CudaRaw, Device, NvmlRaw, RawSources
     from variant_detect_nvidia._table import Tables
 
     Version = tuple[int, int]
@@ -57,30 +57,19 @@ def interpret(raw: RawSources, tables: Tables, report: Report) -> Found:
         _nvml_failed(raw, tables, report)
         if raw.cuda is not None and raw.cuda.load_error is None:
             _from_cuda(raw, raw.cuda, tables, report, found)
-        else:
+        elif nvml is None or nvml.load_error is not None:
+            # Neither library is there at all (an NVML that loaded and failed
+            # means the GPU is unusable, and procfs cannot say otherwise).
             _from_procfs(raw, tables, report, found)
     return found
 
 
-def _answers(raw: RawSources) -> list[Answer]:
-    out: list[Answer | None] = []
-    if raw.nvml is not None:
-        nvml = raw.nvml
-        out += [nvml.init, nvml.driver, nvml.cuda_v2, nvml.cuda_v1, nvml.count]
-        for device in nvml.devices:
-            out += [device.cc, device.uuid, device.pci, device.mig_mode, *device.mig_uuids]
-    if raw.cuda is not None:
-        out += [raw.cuda.version, raw.cuda.init, raw.cuda.count]
-        out += [answer for pair in raw.cuda.cc for answer in pair]
-    return [answer for answer in out if answer is not None]
-
-
 def _any_hang(raw: RawSources) -> bool:
-    return any(answer.hang for answer in _answers(raw))
+    return any(answer.hang for answer in answers_of(raw.nvml, raw.cuda))
 
 
 def _hang_source(raw: RawSources) -> tuple[str, str]:
-    hung = next(answer for answer in _answers(raw) if answer.hang)
+    hung = next(answer for answer in answers_of(raw.nvml, raw.cuda) if answer.hang)
     library = "libcuda" if hung.function.startswith("cu") else "NVML"
     return f"{library} {hung.function}", hung.error or "did not return"
 
@@ -186,15 +175,18 @@ def _check_compat(raw: RawSources, nvml: NvmlRaw, umd: Version, tables: Tables, 
     reported, native = suspect
     cuda = raw.cuda
     if cuda is None or cuda.load_error is not None or cuda.init is None:
-        report.explain(LOWER, "libcuda", f"CUDA {reported} above the driver branch's {native}: not verified")
+        text = (
+            f"CUDA {_text(reported)} is above the driver branch's {_text(native)}: a cuda-compat libcuda, not verified"
+        )
+        report.explain(LOWER, "libcuda", text)
         return umd
     if cuda.init.ok:
-        report.explain(LOWER, "libcuda cuInit", f"forward-compatible libcuda (CUDA {reported[0]}.{reported[1]}) works")
+        report.explain(LOWER, "libcuda cuInit", f"forward-compatible libcuda (CUDA {_text(reported)}) works")
         return umd
     report.warn(
         "libcuda cuInit",
         f"{describe(cuda.init, tables, 'cuda')}; using the driver branch's own CUDA "
-        f"{native[0]}.{native[1]} instead of {reported[0]}.{reported[1]}",
+        f"{_text(native)} instead of {_text(reported)}",
     )
     return native
 
@@ -225,10 +217,11 @@ def _visible_indices(raw: RawSources, nvml: NvmlRaw, ccs: list[Version | None], 
     return chosen
 
 
-def _uuids(device: object, kind: str) -> list[str]:
-    from variant_detect_nvidia._probe import Device
+def _text(version: Version) -> str:
+    return f"{version[0]}.{version[1]}"
 
-    assert isinstance(device, Device)
+
+def _uuids(device: Device, kind: str) -> list[str]:
     if kind == "GPU":
         return [str(device.uuid.value)] if device.uuid is not None and device.uuid.ok else []
     return [str(a.value) for a in device.mig_uuids if a.ok]

@@ -226,13 +226,21 @@ def _loader(kind: str, paths: list[str]) -> object:
     return _bindings.Nvml(paths) if kind == "nvml" else _bindings.Cuda(paths)
 
 
+def answers_of(nvml: NvmlRaw | None, cuda: CudaRaw | None = None) -> list[Answer]:
+    """Every answer gathered so far, in the order the calls were made."""
+    out: list[Answer | None] = []
+    if nvml is not None:
+        out += [nvml.init, nvml.driver, nvml.cuda_v2, nvml.cuda_v1, nvml.count]
+        for device in nvml.devices:
+            out += [device.cc, device.uuid, device.pci, device.mig_mode, *device.mig_uuids]
+    if cuda is not None:
+        out += [cuda.version, cuda.init, cuda.count]
+        out += [answer for pair in cuda.cc for answer in pair]
+    return [answer for answer in out if answer is not None]
+
+
 def _hung(nvml: NvmlRaw | None) -> bool:
-    if nvml is None:
-        return False
-    answers = [nvml.init, nvml.driver, nvml.cuda_v2, nvml.cuda_v1, nvml.count]
-    for device in nvml.devices:
-        answers += [device.cc, device.uuid, device.pci, device.mig_mode, *device.mig_uuids]
-    return any(answer is not None and answer.hang for answer in answers)
+    return any(answer.hang for answer in answers_of(nvml))
 
 
 def _ask_nvml(probe: Probe, raw: RawSources, paths: list[str]) -> NvmlRaw:
