@@ -154,7 +154,7 @@ def test_mpi4py_mpiabi_moves_that_abi_first() -> None:
     from variant_detect._probe import ReplayProbe
     from variant_detect._provider import Report
 
-    raw = _probe.collect(ReplayProbe(root, overrides={}), _table.load())
+    raw = _probe.collect(ReplayProbe(root, overrides={}))
     raw.mpiabi = "mpiabi"
     report = Report("mpi")
     features = dict((n, v) for n, v, _m in _parse.parse(raw, _table.load(), report))
@@ -264,3 +264,9 @@ def _libmpi_fixture(tmp_path: os.PathLike[str], text: str, version: list[int], h
     with open(os.path.join(root, "env.json"), "w") as handle:
         json.dump({"MPI4PY_LIBMPI": path}, handle)
     return root
+
+
+def test_search_names_and_table_names_agree() -> None:
+    from variant_detect_mpi._probe import LIBRARY_NAMES
+
+    assert {n for names in LIBRARY_NAMES.values() for n in names} == set(_table.load().abi_of_name)

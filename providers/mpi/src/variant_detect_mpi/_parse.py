@@ -190,6 +190,4 @@ def parse(raw: RawSources, tables: Tables, report: Report) -> list[Plain]:
     versions = std_versions(found, tables, report)
     if versions:
         features.append(feature("std_version", versions))
-    if not raw.candidates:
-        report.explain("abi", "search", "no MPI library in the environment, the prefix or the system")
     return features

