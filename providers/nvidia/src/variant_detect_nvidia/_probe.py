@@ -206,15 +206,16 @@ def _look_linux(probe: Probe, raw: RawSources) -> tuple[list[str], list[str]]:
         cuda.append(f"{WSL_LIB}/libcuda.so.1")
     if raw.tegra:
         cuda.append("/usr/lib/aarch64-linux-gnu/nvidia/libcuda.so.1")  # JetPack's location
-        nvml = []  # Jetson's integrated GPU has no NVML before JetPack 7
+        if raw.proc_version is None and not raw.dev_nodes:
+            nvml = []  # Jetson's integrated GPU has no NVML before JetPack 7 (an IGX dGPU has)
     return nvml, cuda
 
 
 def _look_windows(probe: Probe, raw: RawSources) -> tuple[list[str], list[str]]:
     root = (probe.getenv("SystemRoot") or "C:\\Windows").rstrip("\\")
     system32 = f"{root}\\System32"
-    nvml = [path for path in (f"{system32}\\nvml.dll", "C:\\Program Files\\NVIDIA Corporation\\NVSMI\\nvml.dll")]
-    nvml = [path for path in nvml if probe.exists(path)]
+    nvml_dirs = (system32, "C:\\Program Files\\NVIDIA Corporation\\NVSMI")  # NVSMI: older (non-DCH) drivers
+    nvml = [f"{folder}\\nvml.dll" for folder in nvml_dirs if probe.exists(f"{folder}\\nvml.dll")]
     cuda = [path for path in (f"{system32}\\nvcuda.dll",) if probe.exists(path)]
     raw.present = bool(nvml or cuda)
     return nvml, cuda
@@ -251,24 +252,17 @@ def _ask_nvml(probe: Probe, raw: RawSources, paths: list[str]) -> NvmlRaw:
         if out.init.error and out.init.error.startswith("cannot load"):
             out.load_error, out.init = out.init.error, None
         return out
-    for name in ("driver", "cuda_v2", "count"):
-        function = {
-            "driver": "nvmlSystemGetDriverVersion",
-            "cuda_v2": "nvmlSystemGetCudaDriverVersion_v2",
-            "count": "nvmlDeviceGetCount_v2",
-        }[name]
-        answer = ask(library, function)
-        setattr(out, name, answer)
-        if answer.hang:
-            return out
-        if name == "cuda_v2" and not answer.ok:
-            # The reference falls back to v1, which reports the version NVML was
-            # built for when libcuda cannot be asked (NVML API reference).
-            out.cuda_v1 = ask(library, "nvmlSystemGetCudaDriverVersion")
-            if out.cuda_v1.hang:
-                return out
-    count = out.count.value if out.count is not None and out.count.ok else 0
-    count = min(count, MAX_DEVICES) if isinstance(count, int) and not isinstance(count, bool) else 0
+    out.driver = ask(library, "nvmlSystemGetDriverVersion")
+    out.cuda_v2 = ask(library, "nvmlSystemGetCudaDriverVersion_v2")
+    if not out.cuda_v2.ok and not out.cuda_v2.hang:
+        # The reference falls back to v1, which reports the version NVML was
+        # built for when libcuda cannot be asked (NVML API reference).
+        out.cuda_v1 = ask(library, "nvmlSystemGetCudaDriverVersion")
+    if _hung(out):
+        return out
+    out.count = ask(library, "nvmlDeviceGetCount_v2")
+    count = out.count.value if out.count.ok and type(out.count.value) is int else 0
+    count = max(0, min(count, MAX_DEVICES))
     for index in range(count):
         device = Device(ask(library, "nvmlDeviceGetCudaComputeCapability", index))
         out.devices.append(device)
