@@ -142,6 +142,35 @@ def test_template_requires_this_core_version() -> None:
     assert f'"variant-detect>={major}.{minor},<{major}.{int(minor) + 1}"' in pyproject
 
 
+# -- docs/writing-a-provider.md cannot drift from the template --------------------------------
+
+DOC = ROOT / "docs" / "writing-a-provider.md"
+
+
+def _marked_blocks(marker: str) -> list[tuple[str, str]]:
+    """(argument, body) of each fenced block right after ``<!-- marker: argument -->``."""
+    import re
+
+    found = re.findall(rf"<!-- {marker}: (.+?) -->\n```\w*\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
+    assert found, f"no <!-- {marker}: ... --> block in {DOC.name}"
+    return found
+
+
+def test_doc_lists_every_new_provider_option() -> None:
+    text = DOC.read_text()
+    options = {o for a in _newprovider._parser()._actions for o in a.option_strings if o not in ("-h", "--help")}
+    missing = sorted(o for o in options if f"`{o}" not in text)
+    assert not missing, f"{DOC.name} does not document {missing}"
+
+
+@pytest.mark.parametrize("excerpt", _marked_blocks("excerpt"), ids=lambda e: e[0])
+def test_doc_excerpts_are_the_template_code(excerpt: tuple[str, str]) -> None:
+    path, body = excerpt
+    code = (TEMPLATE / path).read_text()
+    for chunk in body.split("\n\n"):  # an excerpt may skip what lies between its paragraphs
+        assert chunk in code, f"{DOC.name}: excerpt of {path} differs from the template:\n{chunk}"
+
+
 # -- end to end: a fresh environment, as a vendor would do it -----------------------------
 
 _BUILD_JUNK = shutil.ignore_patterns("build", "dist", "*.egg-info", "__pycache__", "*.pyc", ".*cache")
@@ -248,6 +277,19 @@ def test_variantlib_loads_the_rendered_provider(fresh: Fresh) -> None:
     out = _run([fresh.bin / "variantlib", "plugins", "get-configs", "-s"], fresh.work, env)
     configs = {ns: {c["name"]: c["values"] for c in features} for ns, features in json.loads(out).items()}
     assert configs == {"acme_npu": _expected(fresh)}
+
+
+def test_doc_commands_run_in_the_rendered_provider(fresh: Fresh) -> None:
+    (_where, body), *_ = _marked_blocks("run")
+    env = _clean_env(PATH=f"{fresh.bin}{os.pathsep}{os.environ.get('PATH', '')}")
+    for line in body.splitlines():
+        # The doc speaks of the fictional_hw rendering; this one is acme_npu.
+        command = line.replace("fictional_hw", "acme_npu")
+        done = subprocess.run(
+            ["bash", "-c", command], cwd=fresh.provider, env=env, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, f"{command}\n{done.stdout}{done.stderr}"
+        assert "acme_npu" in done.stdout, command
 
 
 def test_rendered_provider_passes_its_own_tests(fresh: Fresh) -> None:
