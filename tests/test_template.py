@@ -183,6 +183,9 @@ def _needs_build_tools() -> None:
         pytest.skip("setuptools is not installed; the wheels are built without isolation (offline)")
     if int(setuptools.split(".")[0]) < 77:
         pytest.skip(f"setuptools {setuptools} is too old to build our wheels (pyproject needs >=77)")
+    pip = tuple(int(part) for part in version("pip").split(".")[:2])
+    if pip < (22, 3):
+        pytest.skip(f"pip {version('pip')} cannot install into another interpreter (--python needs 22.3)")
 
 
 def _run(argv: list[str | Path], cwd: Path, env: dict[str, str] | None = None) -> str:
