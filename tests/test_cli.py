@@ -169,3 +169,48 @@ def test_compact_json_round_trips(value: object) -> None:
     from variant_detect._profile import dumps
 
     assert json.loads(dumps(value)) == value
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--json"],
+        ["--json", "--explain", "-q"],
+        ["-v", "--fixture", "x", "--namespace", "a", "--namespace=b"],
+        ["--fixture=x", "--slow-discovery", "--verbose"],
+        ["--quiet", "--namespace", "x86_64"],
+    ],
+)
+def test_fast_argument_path_agrees_with_argparse(argv: list[str]) -> None:
+    from variant_detect._cli import _fast_args, _parser
+
+    fast = _fast_args(argv)
+    assert fast is not None
+    assert vars(fast) == vars(_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["--version"], ["record", "d"], ["--jsn"], ["-q", "-v"], ["--fixture"], ["-qv"]]
+)
+def test_everything_else_goes_to_argparse(argv: list[str]) -> None:
+    from variant_detect._cli import _fast_args
+
+    assert _fast_args(argv) is None
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["rank", "x.json"], ("rank", 0)),
+        (["--profile", "FILE", "rank", "x.json"], ("rank", 2)),
+        (["--fixture", "rank", "--json"], None),
+        (["--json", "pick", "pkg"], ("pick", 1)),
+        (["record", "rank"], None),
+        (["--json"], None),
+    ],
+)
+def test_external_command_detection(argv: list[str], expected: tuple[str, int] | None) -> None:
+    from variant_detect._cli import _external
+
+    assert _external(argv) == expected

@@ -18,6 +18,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
+    from typing import Any
 
     from variant_detect._probe import Probe
 
@@ -142,17 +143,85 @@ class _BadInput(VariantDetectError, ValueError):
     pass
 
 
+# Options that take a value, ours and the resolver's, so that in
+# `variant-detect --profile FILE rank x.json` the word FILE is not mistaken
+# for the command.
+_VALUE_OPTIONS = frozenset(
+    {
+        "--fixture",
+        "--namespace",
+        "--profile",
+        "--index-url",
+        "-i",
+        "--extra-index-url",
+        "--find-links",
+        "-f",
+        "--variant",
+        "--namespace-priority",
+        "--variants-toml",
+        "--allow-provider",
+        "--installer",
+        "--python",
+        "--dest",
+    }
+)
+
+
 def _external(argv: list[str]) -> tuple[str, int] | None:
-    """Index of the first positional word when it names an external command."""
-    skip = False
+    """The first word naming an external command (and its index), if any."""
     for index, word in enumerate(argv):
-        if skip:
-            skip = False
-        elif word in ("--fixture", "--namespace"):
-            skip = True  # the next word is this option's value
-        elif not word.startswith("-"):
-            return (word, index) if word in EXTERNAL_COMMANDS else None
+        if word in EXTERNAL_COMMANDS and (index == 0 or argv[index - 1] not in _VALUE_OPTIONS):
+            return word, index
+        if word == "record" and (index == 0 or argv[index - 1] not in _VALUE_OPTIONS):
+            return None
     return None
+
+
+_FLAGS = {
+    "--json": "json",
+    "--explain": "explain",
+    "-q": "quiet",
+    "--quiet": "quiet",
+    "-v": "verbose",
+    "--verbose": "verbose",
+    "--slow-discovery": "slow_discovery",
+}
+
+
+def _fast_args(words: list[str]) -> argparse.Namespace | None:
+    """Parse the common profile command lines without argparse.
+
+    argparse (with gettext, locale and shutil, which it pulls in) costs ~6 ms
+    of a ~35 ms run. Anything this does not recognise (--help, --version,
+    `record`, a typo) returns None and goes to argparse, which stays the
+    reference: a test checks that both agree.
+    """
+    from types import SimpleNamespace
+
+    args: dict[str, Any] = dict.fromkeys(_FLAGS.values(), False)
+    args.update(fixture=None, namespace=None, command=None)
+    index = 0
+    while index < len(words):
+        word = words[index]
+        name, eq, value = word.partition("=")
+        if word in _FLAGS:
+            args[_FLAGS[word]] = True
+        elif name in ("--fixture", "--namespace"):
+            if not eq:
+                index += 1
+                if index == len(words):
+                    return None
+                value = words[index]
+            if name == "--fixture":
+                args["fixture"] = value
+            else:
+                args["namespace"] = [*(args["namespace"] or []), value]
+        else:
+            return None
+        index += 1
+    if args["quiet"] and args["verbose"]:
+        return None  # argparse reports the conflict
+    return SimpleNamespace(**args)  # type: ignore[return-value]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -165,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         module = importlib.import_module(EXTERNAL_COMMANDS[command])
         result: int = module.main(command, words[:index] + words[index + 1 :])
         return result
-    args = _parser().parse_args(words)
+    args = _fast_args(words) or _parser().parse_args(words)
     try:
         if args.command == "record":
             return _record(args)

@@ -117,8 +117,14 @@ class Probe:
     def run(self, argv: Sequence[str], timeout: float = DEFAULT_TIMEOUT) -> CommandResult:
         raise NotImplementedError
 
-    def library(self, name: str, loader: Callable[[], object]) -> Library:
-        """Register *loader* (called lazily, live only) and return the library handle."""
+    def library(self, name: str, loader: Callable[[], object], threaded: bool = True) -> Library:
+        """Register *loader* (called lazily, live only) and return the library handle.
+
+        Calls into a driver run in a worker thread with a timeout. A library
+        whose calls cannot hang (the interpreter answering about itself, a pure
+        computation) may pass ``threaded=False`` to skip the thread (~1.5 ms
+        for the first one in a process).
+        """
         raise NotImplementedError
 
     def _library_call(self, library: str, function: str, args: tuple[Any, ...], timeout: float) -> Any:
@@ -172,6 +178,7 @@ class LiveProbe(Probe):
         self._loaders: dict[str, Callable[[], object]] = {}
         self._bindings: dict[str, object] = {}
         self._load_errors: dict[str, ProbeError] = {}
+        self._unthreaded: set[str] = set()
 
     def getenv(self, name: str) -> str | None:
         return os.environ.get(name)
@@ -187,7 +194,9 @@ class LiveProbe(Probe):
         return sorted(os.listdir(path))
 
     def exists(self, path: str) -> bool:
-        return os.path.exists(path)
+        # lexists, as on replay: a dangling symlink (a half-removed library)
+        # is there, and reading it then fails with a warning naming it.
+        return os.path.lexists(path)
 
     def access(self, path: str, write: bool = False) -> bool:
         return os.access(path, os.R_OK | (os.W_OK if write else 0))
@@ -203,8 +212,10 @@ class LiveProbe(Probe):
             raise ProbeTimeout(f"{argv[0]} did not finish within {timeout:g} s") from exc
         return CommandResult(done.returncode, done.stdout, done.stderr)
 
-    def library(self, name: str, loader: Callable[[], object]) -> Library:
+    def library(self, name: str, loader: Callable[[], object], threaded: bool = True) -> Library:
         self._loaders.setdefault(name, loader)
+        if not threaded:
+            self._unthreaded.add(name)
         return Library(self, name)
 
     def _binding(self, library: str) -> object:
@@ -227,6 +238,8 @@ class LiveProbe(Probe):
     def _library_call(self, library: str, function: str, args: tuple[Any, ...], timeout: float) -> Any:
         binding = self._binding(library)
         method = getattr(binding, function)
+        if library in self._unthreaded:
+            return method(*args)
         return _run_with_timeout(lambda: method(*args), timeout, f"{library}.{function}")
 
 
@@ -263,13 +276,21 @@ def _identity_from_name(name: str) -> Identity:
 class ReplayProbe(Probe):
     """Answers from a fixture directory; what the fixture lacks is absent hardware."""
 
-    def __init__(self, directory: str, overrides: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        directory: str,
+        overrides: Mapping[str, str] | None = None,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> None:
+        """*overrides*: the real environment (default ``os.environ``), of which only
+        override variables apply; *extra_env*: applied unfiltered on top (tests)."""
         if not os.path.isdir(directory):
             raise FixtureError(f"fixture directory {directory!r} does not exist or is not a directory")
         self.directory = os.path.abspath(directory)
         self.sysroot = os.path.join(self.directory, "sysroot")
         self.identity = self._load_identity()
         self._env = self._load_env(os.environ if overrides is None else overrides)
+        self._env.update(extra_env or {})
         self._file_errors = self._load_file_errors()
         self._commands: list[dict[str, Any]] | None = None
         self._calls: dict[str, Any] | None = None
@@ -366,7 +387,7 @@ class ReplayProbe(Probe):
         )
 
     # -- libraries -----------------------------------------------------------------------
-    def library(self, name: str, loader: Callable[[], object]) -> Library:
+    def library(self, name: str, loader: Callable[[], object], threaded: bool = True) -> Library:
         return Library(self, name)
 
     def _library_record(self, library: str) -> dict[str, Any]:

@@ -62,7 +62,10 @@ class RecordingProbe(Probe):
 
             self.file_errors[path] = errno.errorcode.get(exc.errno or 0, "EIO")
             raise
-        self.files[path] = data
+        # Two providers may read one file with different limits: keep the
+        # longest answer, so each replays what it read.
+        if len(data) >= len(self.files.get(path, b"")):
+            self.files[path] = data
         return data
 
     def listdir(self, path: str) -> list[str]:
@@ -99,8 +102,8 @@ class RecordingProbe(Probe):
         _store_blob(entry, "stderr", result.stderr)
         return result
 
-    def library(self, name: str, loader: Callable[[], object]) -> Library:
-        self.live.library(name, loader)
+    def library(self, name: str, loader: Callable[[], object], threaded: bool = True) -> Library:
+        self.live.library(name, loader, threaded)
         self.libraries.setdefault(name, {"load": "ok", "calls": []})
         return Library(self, name)
 

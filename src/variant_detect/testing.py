@@ -43,8 +43,12 @@ def fixture_dirs(root: str, namespace: str) -> list[str]:
 
 
 def replay(provider: Provider[Any], fixture: str, env: dict[str, str] | None = None) -> Detection:
-    """Run *provider* on *fixture*; *env* stands in for the real environment's overrides."""
-    return provider.detect(ReplayProbe(fixture, overrides=env or {}))
+    """Run *provider* on *fixture*, with *env* applied on top of the fixture's env.json.
+
+    The real environment does not leak in (``overrides={}``); *env* may hold any
+    variable, e.g. ``CUDA_VISIBLE_DEVICES`` as well as ``*_FORCE_*`` overrides.
+    """
+    return provider.detect(ReplayProbe(fixture, overrides={}, extra_env=env or {}))
 
 
 def check_fixture(provider: Provider[Any], fixture: str) -> Detection:

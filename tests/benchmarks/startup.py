@@ -6,9 +6,14 @@ Prints the whole-process time of ``variant-detect --json`` as ratios against
 ``python -c pass`` and against archspec's ``host()`` (the anchors of the
 issue: within 4x a bare interpreter, faster than archspec), medians of
 interleaved runs, then each installed provider's cost in-process (first call,
-which pays its imports and tables, and warm calls). Bytecode is compiled first,
-as ``pip install`` does, since an editable checkout with
-PYTHONDONTWRITEBYTECODE=1 would otherwise recompile on every run.
+which pays its imports and tables, and warm calls).
+
+It measures what users get: a fresh virtual environment with the core and
+every provider installed the normal way (``pip install``, bytecode compiled),
+made once under ``--venv`` (default: a temporary directory). A development
+venv with editable installs is no fair base: each editable install adds an
+import hook that every interpreter start pays, ``python -c pass`` included.
+``--here`` measures the current interpreter's environment instead.
 """
 
 from __future__ import annotations
@@ -54,6 +59,24 @@ def _compile() -> None:
             compileall.compile_dir(base, quiet=1)
 
 
+def _bench_venv(directory: str) -> str:
+    """A venv with the core and every provider installed normally; returns its python."""
+    python = os.path.join(directory, "bin", "python")
+    if not os.path.exists(python):
+        subprocess.run([sys.executable, "-m", "venv", directory], check=True)
+        providers = [
+            os.path.join(ROOT, "providers", d)
+            for d in sorted(os.listdir(os.path.join(ROOT, "providers")))
+            if not d.startswith("_")
+        ]
+        subprocess.run(
+            [python, "-m", "pip", "install", "-q", ROOT, *providers, "archspec"],
+            check=True,
+            env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        )
+    return python
+
+
 def _time(argv: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
@@ -63,14 +86,23 @@ def _time(argv: list[str], env: dict[str, str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="runs per command (at least 7)")
+    parser.add_argument("--venv", help="benchmark venv to create or reuse (default: a temporary one)")
+    parser.add_argument("--here", action="store_true", help="measure this interpreter's environment")
     args = parser.parse_args()
-    _compile()
     env = {k: v for k, v in os.environ.items() if k != "VARIANT_DETECT_FIXTURE"}
-    script = shutil.which("variant-detect", path=os.path.dirname(sys.executable)) or "variant-detect"
+    if args.here:
+        _compile()
+        python = sys.executable
+    else:
+        import tempfile
+
+        python = _bench_venv(args.venv or tempfile.mkdtemp(prefix="variant-detect-bench-"))
+    print(f"environment: {os.path.dirname(os.path.dirname(python))}")
+    script = shutil.which("variant-detect", path=os.path.dirname(python)) or "variant-detect"
     commands = {
-        "python -c pass": [sys.executable, "-c", "pass"],
+        "python -c pass": [python, "-c", "pass"],
         "variant-detect --json": [script, "--json"],
-        "archspec.cpu.host()": [sys.executable, "-c", "import archspec.cpu; archspec.cpu.host()"],
+        "archspec.cpu.host()": [python, "-c", "import archspec.cpu; archspec.cpu.host()"],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(max(args.runs, 7)):
@@ -87,17 +119,22 @@ def main() -> int:
     print(f"  variant-detect / python -c pass:  {ours / base:.2f}x (target <= 4)")
     print("\nper provider, in-process on this machine")
     print("  (import + probe setup | first detect, incl. tables | warm detect, median):")
-    from variant_detect._discovery import find_plugins
-
-    for entry in find_plugins():
+    listed = subprocess.run(
+        [python, "-c", "from variant_detect._discovery import find_plugins as f; print(*[e.namespace for e in f()])"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    for namespace in listed.stdout.split():
         out = subprocess.run(
-            [sys.executable, "-c", PER_PROVIDER, entry.namespace], capture_output=True, text=True, env=env, check=False
+            [python, "-c", PER_PROVIDER, namespace], capture_output=True, text=True, env=env, check=False
         )
         if out.returncode != 0:
-            print(f"  {entry.namespace:12s} failed: {out.stderr.strip().splitlines()[-1:]}")
+            print(f"  {namespace:12s} failed: {out.stderr.strip().splitlines()[-1:]}")
             continue
         load, first, warm = (float(x) for x in out.stdout.split())
-        print(f"  {entry.namespace:12s} {load:7.2f} ms | {first:7.3f} ms | {warm:7.3f} ms")
+        print(f"  {namespace:12s} {load:7.2f} ms | {first:7.3f} ms | {warm:7.3f} ms")
     return 0
 
 

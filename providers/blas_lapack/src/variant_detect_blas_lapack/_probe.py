@@ -97,7 +97,8 @@ def read_optional(probe: Probe, path: str, limit: int, raw: RawSources) -> bytes
 
 
 def python_paths(probe: Probe, raw: RawSources) -> dict[str, object] | None:
-    library = probe.library(PYTHON_LIBRARY, PythonBinding)
+    # The interpreter answering about itself cannot hang: no worker thread.
+    library = probe.library(PYTHON_LIBRARY, PythonBinding, threaded=False)
     try:
         answer = library.call("sys_paths", timeout=5.0)
     except ProbeError:

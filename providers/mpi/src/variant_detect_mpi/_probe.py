@@ -221,7 +221,8 @@ def _from_env(probe: Probe, raw: RawSources) -> None:
 
 
 def python_paths(probe: Probe, raw: RawSources) -> dict[str, object] | None:
-    library = probe.library(PYTHON_LIBRARY, PythonBinding)
+    # The interpreter answering about itself cannot hang: no worker thread.
+    library = probe.library(PYTHON_LIBRARY, PythonBinding, threaded=False)
     try:
         answer = library.call("sys_paths", timeout=5.0)
     except ProbeError:
