@@ -1,5 +1,8 @@
 """Helpers for provider test suites: replay fixtures, compare with expected.json.
 
+``ldcache_writer`` writes ``/etc/ld.so.cache`` bytes as glibc lays them out,
+for fixtures of providers that read the system library cache.
+
 Public so that third-party providers can test themselves the way ours do::
 
     from variant_detect.testing import fixture_dirs, check_fixture
@@ -15,8 +18,18 @@ import json
 import os
 from typing import Any
 
+from variant_detect import _ldcache_writer as ldcache_writer
 from variant_detect._probe import ReplayProbe
 from variant_detect._provider import Detection, Provider
+
+__all__ = [
+    "check_fixture",
+    "covered_namespaces",
+    "fixture_dirs",
+    "ldcache_writer",
+    "load_expected",
+    "replay",
+]
 
 
 def load_expected(fixture: str) -> dict[str, Any]:

@@ -16,11 +16,9 @@ from variant_detect_blas_lapack._provider import parse_override
 
 from variant_detect._probe import ReplayProbe
 from variant_detect._provider import Report
-from variant_detect.testing import check_fixture, fixture_dirs, replay
+from variant_detect.testing import check_fixture, fixture_dirs, ldcache_writer, replay
 
 HERE = os.path.dirname(__file__)
-sys.path.insert(0, HERE)
-import ldcache_writer  # noqa: E402
 
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
 DATA = os.path.join(os.path.dirname(variant_detect_blas_lapack.__file__), "data")

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
 import jsonschema
 import pytest
 import variant_detect_mpi
-from variant_detect_mpi import _ldcache, _parse, _table
+from variant_detect_mpi import _parse, _table
 from variant_detect_mpi._provider import parse_abi_override
 
-from variant_detect.testing import check_fixture, fixture_dirs, replay
+from variant_detect import ldcache as _ldcache
+from variant_detect.testing import check_fixture, fixture_dirs, ldcache_writer, replay
 
 HERE = os.path.dirname(__file__)
-sys.path.insert(0, HERE)
-import ldcache_writer  # noqa: E402
 
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
 DATA = os.path.join(os.path.dirname(variant_detect_mpi.__file__), "data")

@@ -18,8 +18,8 @@ by the provider, and beats all of them.
 
 from __future__ import annotations
 
+from variant_detect import ldcache as _ldcache
 from variant_detect._provider import feature
-from variant_detect_blas_lapack import _ldcache
 from variant_detect_blas_lapack._probe import CPUINFO, LD_SO_CACHE, SYSTEM_VERSION
 
 TYPE_CHECKING = False

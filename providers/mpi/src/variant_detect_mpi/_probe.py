@@ -14,8 +14,8 @@ functions the standard allows before it (``MPI_Get_version``,
 
 from __future__ import annotations
 
+from variant_detect import ldcache as _ldcache
 from variant_detect._errors import LibraryCallError, ProbeError
-from variant_detect_mpi import _ldcache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

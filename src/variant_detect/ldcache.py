@@ -19,8 +19,8 @@ The layouts come from glibc ``sysdeps/generic/dl-cache.h`` (facts only):
   table followed, at the next 8-byte boundary, by a new-format table; the
   new one is authoritative.
 
-This module is kept identical in every provider that reads the cache
-(providers never import one another).
+Part of the core so every provider that needs the system library cache
+(blas_lapack, mpi) shares one reader: providers never import one another.
 """
 
 from __future__ import annotations

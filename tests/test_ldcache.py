@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 
 import pytest
-from variant_detect_blas_lapack import _ldcache
 
-sys.path.insert(0, os.path.dirname(__file__))
-import ldcache_writer
+from variant_detect import ldcache as _ldcache
+from variant_detect.testing import ldcache_writer
 
 ENTRIES = [
     (0x0303, "libopenblas.so.0", "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"),

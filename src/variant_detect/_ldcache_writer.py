@@ -3,7 +3,7 @@
 The spec-derived fixtures' ``sysroot/etc/ld.so.cache`` were written with this
 script, from the layout in glibc ``sysdeps/generic/dl-cache.h``::
 
-    python providers/mpi/tests/ldcache_writer.py OUT [--format new|old|compat] \
+    python -m variant_detect._ldcache_writer OUT [--format new|old|compat] \
         'libopenblas.so.0=/usr/lib/x86_64-linux-gnu/libopenblas.so.0' ...
 
 Flags default to ``0x0303`` (libc6, x86-64), as ldconfig on x86-64 writes them.
@@ -12,6 +12,7 @@ Flags default to ``0x0303`` (libc6, x86-64), as ldconfig on x86-64 writes them.
 from __future__ import annotations
 
 import sys
+from typing import Literal
 
 NEW_MAGIC = b"glibc-ld.so.cache1.1"
 OLD_MAGIC = b"ld.so-1.7.0"
@@ -33,7 +34,7 @@ def _strings(entries: list[tuple[int, str, str]]) -> tuple[bytes, list[tuple[int
 def new_format(entries: list[tuple[int, str, str]], byteorder: str = "little", flags_byte: int | None = None) -> bytes:
     table, offsets = _strings(entries)
     start = 48 + 24 * len(entries)
-    order = "big" if byteorder == "big" else "little"
+    order: Literal["little", "big"] = "big" if byteorder == "big" else "little"
     mark = (3 if order == "big" else 2) if flags_byte is None else flags_byte
     head = NEW_MAGIC + len(entries).to_bytes(4, order) + len(table).to_bytes(4, order) + bytes([mark, 0, 0, 0])
     head += b"\0" * 16
@@ -69,10 +70,19 @@ def compat_format(entries: list[tuple[int, str, str]]) -> bytes:
     return head + body + b"\0" * pad + new
 
 
+USAGE = "usage: python -m variant_detect._ldcache_writer OUT [--format new|old|compat] SONAME=PATH ..."
+
+
 def main(argv: list[str]) -> int:
+    if not argv or argv[0].startswith("-"):
+        print(USAGE, file=sys.stderr)
+        return 2
     out, rest = argv[0], argv[1:]
     fmt = "new"
     if rest[:1] == ["--format"]:
+        if len(rest) < 2 or rest[1] not in ("new", "old", "compat"):
+            print(f"{USAGE}\n--format expects new, old or compat, got {rest[1:2]}", file=sys.stderr)
+            return 2
         fmt, rest = rest[1], rest[2:]
     entries = []
     for item in rest:
