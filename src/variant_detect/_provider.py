@@ -131,6 +131,9 @@ class Provider(Generic[RawT]):
     all_properties_compatible: bool = False
     #: Human-readable list of the sources this provider reads, cheapest first.
     sources: tuple[str, ...] = ()
+    #: Published providers this one reproduces bit for bit, as ``name==version``
+    #: pins: the resolver lets it answer a variants.json that ``requires`` them.
+    stands_in_for: tuple[str, ...] = ()
 
     # -- to implement -------------------------------------------------------------------
     def collect(self, probe: Probe, report: Report) -> RawT:

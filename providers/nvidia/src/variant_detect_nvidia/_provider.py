@@ -18,6 +18,9 @@ FORCE_SM_ENV = _probe.FORCE_SM_ENV
 
 class NvidiaProvider(Provider[_probe.RawSources]):
     namespace = "nvidia"
+    # Value lists equal nvidia-variant-provider's (commit ffea5d3, released as
+    # 0.0.1 and 0.0.2) and uv 0.13.8's builtin, checked by the interop tests.
+    stands_in_for = ("nvidia-variant-provider==0.0.1", "nvidia-variant-provider==0.0.2")
     distribution = "variant-detect-nvidia"
     version = "0.1.0"
     sources = (

@@ -35,6 +35,10 @@ class X8664Provider(Provider[_probe.RawSources]):
         "sysctlbyname machdep.cpu.* and hw.optional.* (macOS, Rosetta 2)",
         "CPUID + XGETBV stub, IsProcessorFeaturePresent cross-check (Windows, BSD, other)",
     )
+    # `level` v4..v1 is what uv 0.13.8's builtin x86-64-variant-provider 0.2.1
+    # emits and what provider-variant-x86-64 0.0.1.post2 names its levels;
+    # our extension features are a superset of the latter's names.
+    stands_in_for = ("x86-64-variant-provider==0.2.1", "provider-variant-x86-64==0.0.1.post2")
 
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe, report)
