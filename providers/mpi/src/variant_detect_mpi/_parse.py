@@ -56,7 +56,9 @@ def version_after(text: str, marker: str) -> tuple[int, ...] | None:
             break
         digits += char
     parts = [p for p in digits.strip(".").split(".") if p]
-    if not parts or not all(p.isdigit() for p in parts) or len(parts[0]) > 6:
+    # Every part bounded, not only the first: int() refuses over 4300 digits
+    # (ValueError), and a broken library string would take the whole answer down.
+    if not parts or not all(p.isdigit() and len(p) <= 6 for p in parts):
         return None
     return tuple(int(p) for p in parts)
 
