@@ -104,6 +104,7 @@ TARGETS: list[tuple[str, Callable[[Any], object], st.SearchStrategy[Any], tuple[
     ("mpi MPICH version", lambda t: mpi.version_after(t, "MPICH Version:"), text_from(VERSIONS), ()),
     ("mpi implementation", lambda t: mpi.implementation_of(t, mpi_tables()), text_from(VERSIONS), ()),
     ("blas plist", blas.plist_product_version, st.binary(max_size=300) | mutated(PLIST), ()),
+    ("blas macOS version", blas.version_pair, text_from(VERSIONS), ()),
     ("blas flexiblasrc", blas.flexiblas_default, st.binary(max_size=300) | mutated(FLEXIBLAS), ()),
     ("ld.so.cache", ldcache.entries, st.binary(max_size=600) | mutated(LDCACHE), (ldcache.LdCacheError,)),
     ("ld.so.cache find", lambda b: ldcache.find(b, ("libmpi", "libopenblas")), mutated(LDCACHE), (ldcache.LdCacheError,)),

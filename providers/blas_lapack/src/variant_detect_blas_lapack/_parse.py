@@ -142,7 +142,8 @@ def plist_product_version(data: bytes) -> str | None:
 def version_pair(text: str) -> tuple[int, int] | None:
     """``"14.2.1"`` -> (14, 2); ``"13"`` -> (13, 0); None when not a version."""
     parts = text.strip().split(".")
-    if not parts or not all(p.isdigit() for p in parts[:2]):
+    # ASCII and short: str.isdigit() accepts '\u00b2' and 5000-digit runs, which int() refuses.
+    if not parts or not all(p.isascii() and p.isdigit() and len(p) <= 6 for p in parts[:2]):
         return None
     return (int(parts[0]), int(parts[1]) if len(parts) > 1 else 0)
 
