@@ -36,3 +36,11 @@ def test_every_provider_has_a_docs_page() -> None:
     providers = [p.name for p in (ROOT / "providers").iterdir() if p.is_dir() and not p.name.startswith("_")]
     for name in providers:
         assert (ROOT / "docs" / "providers" / f"{name}.md").exists(), name
+
+
+def test_every_fixture_is_listed_in_the_fixture_table() -> None:
+    text = (ROOT / "hw_fixtures" / "README.md").read_text()
+    for fixture in (ROOT / "hw_fixtures").iterdir():
+        if fixture.is_dir():
+            assert f"| `{fixture.name}` |" in text, f"hw_fixtures/README.md does not list {fixture.name}"
+            assert (fixture / "README.md").exists(), f"{fixture.name} has no README"
