@@ -381,6 +381,8 @@ def loads(blob: bytes, source: str, limit: int | None = None) -> VariantsMeta:
             data = json.loads(blob)
         except (ValueError, UnicodeDecodeError) as exc:
             raise MetadataError(source, "", f"not valid JSON: {exc}") from None
+        except RecursionError:  # json's C scanner gives up near 1000 levels: "[[[[...".
+            raise MetadataError(source, "", "not valid JSON: nested too deeply") from None
         return parse(data, source)
     finally:
         if enabled:

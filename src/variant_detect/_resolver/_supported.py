@@ -78,6 +78,8 @@ def load_profile(path: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
         raise BadInput(f"{path}: cannot read profile: {exc.strerror or exc}") from None
     except ValueError as exc:
         raise BadInput(f"{path}: profile is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise BadInput(f"{path}: profile is not valid JSON: nested too deeply") from None
     return parse_profile(data, path)
 
 

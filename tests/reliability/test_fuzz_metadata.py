@@ -1,0 +1,166 @@
+"""The resolver's readers on arbitrary and mutated input (hypothesis).
+
+variants.json / variant.json (``_metadata.loads``, and inside a wheel
+``read_variant_json``), variants.toml (``_config.load_file``), saved profiles
+(``load_profile``) and simple-index project pages (PEP 691 JSON, PEP 503
+HTML): each returns its model or raises the documented error of its command's
+exit status (``BadInput``/``MetadataError`` -> 2, ``IndexFailure`` -> 4), never
+another exception (which would be exit status 1, "a bug", with a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from variant_detect._resolver import _metadata
+from variant_detect._resolver._errors import BadInput
+from variant_detect._resolver._supported import load_profile
+from variant_detect._resolver._wheels import read_variant_json
+
+NV = "nvidia-variant-provider>=0.0.1,<1.0.0"
+
+# Our own bytes in the shapes of the schemas in the wild (see test_metadata.py).
+SEEDS: list[dict[str, Any]] = [
+    {
+        "$schema": "https://variants-schema.wheelnext.dev/v0.0.2.json",
+        "default-priorities": {"namespace": ["nvidia", "priority"], "property": {"priority": {"order": ["1", "2"]}}},
+        "providers": {"nvidia": {"requires": [NV], "enable-if": "platform_system == 'Linux'"}, "priority": {"plugin-use": "none"}},
+        "variants": {"00000000": {}, "cu126": {"nvidia": {"cuda_version_lower_bound": ["12.0"], "sm_arch": ["80_real"]}}},
+    },
+    {
+        "default-priorities": {"namespace": ["nvidia", "priority"], "feature": {"nvidia": ["sm_arch"]}},
+        "providers": {"nvidia": {"requires": [NV], "install-time": True}, "priority": {"install-time": False}},
+        "static-properties": {"priority": {"order": ["1", "2", "3"]}},
+        "variants": {"null": {}, "cuda12.8": {"nvidia": {"cuda_version_lower_bound": ["12.0"]}, "priority": {"order": ["2"]}}},
+    },
+    {
+        "default-priorities": {"namespace": ["x86_64", "blas_lapack"]},
+        "providers": {
+            "x86_64": {"requires": ["x86-64-variant-provider>=0.2,<0.3"], "optional": False},
+            "blas_lapack": {"static-properties": {"provider": ["openblas", "mkl"]}, "feature-order": ["provider"]},
+        },
+        "variants": {"v3_mkl": {"x86_64": {"level": ["v3"]}, "blas_lapack": {"provider": ["mkl"]}}},
+    },
+    {"default-priorities": {"namespace": ["x86_64"]}, "variants": {"x86_64_v3": {"x86_64": {"level": ["v3"]}}, "null": {}}},
+]
+SEED_BYTES = [json.dumps(seed).encode() for seed in SEEDS]
+KEYS = st.sampled_from(
+    ["$schema", "default-priorities", "providers", "variants", "static-properties", "namespace", "feature",
+     "property", "requires", "plugin-api", "enable-if", "install-time", "optional", "feature-order", "builtin",
+     "plugin-use", "null", "x86_64", "level", "v3", "..", "A", "a/b", "", "\0"]
+)  # fmt: skip
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10) | KEYS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS | st.text(max_size=5), inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@st.composite
+def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
+    blob = draw(st.sampled_from(seeds))
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(blob)))
+        kind = draw(st.sampled_from(["cut", "insert", "flip", "delete"]))
+        if kind == "cut":
+            blob = blob[:at]
+        elif kind == "insert":
+            blob = blob[:at] + draw(st.binary(max_size=16) | st.sampled_from([b"[" * 5000, b"\xff", b'"A"'])) + blob[at:]
+        elif kind == "flip" and blob:
+            i = min(at, len(blob) - 1)
+            blob = blob[:i] + bytes([blob[i] ^ draw(st.integers(1, 255))]) + blob[i + 1 :]
+        else:
+            blob = blob[:at] + blob[at + draw(st.integers(1, 32)) :]
+    return blob
+
+
+def _structured_mutation(data: st.DataObject) -> bytes:
+    """A seed with one subtree replaced by an arbitrary JSON value."""
+    doc: Any = json.loads(json.dumps(data.draw(st.sampled_from(SEEDS))))
+    node = doc
+    for _ in range(data.draw(st.integers(0, 3))):
+        if not isinstance(node, dict) or not node:
+            break
+        key = data.draw(st.sampled_from(sorted(node)))
+        if not isinstance(node[key], dict) or not node[key] or data.draw(st.booleans()):
+            node[key] = data.draw(JSON)
+            break
+        node = node[key]
+    return json.dumps(doc).encode()
+
+
+VARIANTS_JSON = st.one_of(mutated(SEED_BYTES), JSON.map(lambda v: json.dumps(v).encode()), st.binary(max_size=200))
+
+
+@settings(settings.get_profile("reliability"), max_examples=400)
+@given(blob=VARIANTS_JSON)
+def test_variants_json_reader(blob: bytes, tally: Counter[str]) -> None:
+    tally["variants.json inputs fuzzed"] += 1
+    try:
+        meta = _metadata.loads(blob, "pkg-1.0-variants.json")
+    except BadInput:
+        return
+    for label in meta.variants:  # what was accepted is safe to use as a file-name part
+        assert label and "/" not in label and "\\" not in label and "\0" not in label and label.islower() or label.isdigit() or label == ".."
+
+
+@settings(settings.get_profile("reliability"), max_examples=300)
+@given(data=st.data())
+def test_variants_json_structured(data: st.DataObject, tally: Counter[str]) -> None:
+    tally["variants.json inputs fuzzed"] += 1
+    try:
+        _metadata.loads(_structured_mutation(data), "pkg-1.0-variants.json")
+    except BadInput:
+        pass
+
+
+@settings(settings.get_profile("reliability"), max_examples=100)
+@given(blob=VARIANTS_JSON)
+def test_variant_json_in_wheel(blob: bytes, tmp_path_factory: Any, tally: Counter[str]) -> None:
+    tally["variant.json (in wheel) inputs fuzzed"] += 1
+    path = tmp_path_factory.mktemp("whl") / "pkg-1.0-py3-none-any-v3_mkl.whl"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("pkg-1.0.dist-info/variant.json", blob)
+    try:
+        read_variant_json(str(path), "v3_mkl", 1 << 20)
+    except BadInput:
+        pass
+
+
+PROFILE_SEEDS = [b'{"schema": 1, "profile": {"x86_64": {"level": ["v3", "v2", "v1"]}, "nvidia": {"sm_arch": ["90_real"]}}}']
+
+
+@settings(settings.get_profile("reliability"), max_examples=200)
+@given(blob=mutated(PROFILE_SEEDS) | JSON.map(lambda v: json.dumps({"profile": v}).encode()))
+def test_profile_reader(blob: bytes, tmp_path_factory: Any, tally: Counter[str]) -> None:
+    tally["profile inputs fuzzed"] += 1
+    path = tmp_path_factory.mktemp("profile") / "profile.json"
+    path.write_bytes(blob)
+    try:
+        load_profile(str(path))
+    except BadInput:
+        pass
+
+
+def test_deep_nesting_is_a_metadata_error(tmp_path: Path, tally: Counter[str]) -> None:
+    """json raises RecursionError (not ValueError) near 1000 levels; it must still be exit status 2."""
+    for depth in (1_000, 100_000):
+        for blob in (b"[" * depth, b'{"variants": ' + b'{"a": ' * depth, b'{"profile": ' + b"[" * depth):
+            tally["hostile files tried"] += 1
+            try:
+                _metadata.loads(blob, "pkg-1.0-variants.json")
+            except BadInput as exc:
+                assert "pkg-1.0-variants.json" in str(exc)
+            path = tmp_path / "profile.json"
+            path.write_bytes(blob)
+            try:
+                load_profile(str(path))
+            except BadInput as exc:
+                assert str(path) in str(exc)
