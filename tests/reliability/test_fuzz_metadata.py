@@ -19,7 +19,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from variant_detect._resolver import _metadata
+from variant_detect._resolver import _config, _metadata
 from variant_detect._resolver._errors import BadInput
 from variant_detect._resolver._supported import load_profile
 from variant_detect._resolver._wheels import read_variant_json
@@ -132,6 +132,35 @@ def test_variant_json_in_wheel(blob: bytes, tmp_path_factory: Any, tally: Counte
         read_variant_json(str(path), "v3_mkl", 1 << 20)
     except BadInput:
         pass
+
+
+TOML_SEEDS = [
+    b'namespace_priorities = ["nvidia", "x86_64"]\n[feature_priorities]\nnvidia = ["sm_arch"]\n'
+    b'[property_priorities.x86_64]\nlevel = ["v3", "v2"]\n',
+]
+
+
+@settings(settings.get_profile("reliability"), max_examples=200)
+@given(blob=mutated(TOML_SEEDS) | st.binary(max_size=100))
+def test_variants_toml_reader(blob: bytes, tmp_path_factory: Any, tally: Counter[str]) -> None:
+    tally["variants.toml inputs fuzzed"] += 1
+    path = tmp_path_factory.mktemp("toml") / "variants.toml"
+    path.write_bytes(blob)
+    try:
+        _config.load_file(str(path))
+    except BadInput as exc:
+        assert str(path) in str(exc), f"the error must name the file: {exc}"
+
+
+def test_variants_toml_deep_and_not_utf8(tmp_path: Path, tally: Counter[str]) -> None:
+    path = tmp_path / "variants.toml"
+    for blob in (b"namespace_priorities = [" + b"[" * 100_000, b"namespace_priorities = ['\xff']"):
+        tally["hostile files tried"] += 1
+        path.write_bytes(blob)
+        try:
+            _config.load_file(str(path))
+        except BadInput as exc:
+            assert str(path) in str(exc)
 
 
 PROFILE_SEEDS = [b'{"schema": 1, "profile": {"x86_64": {"level": ["v3", "v2", "v1"]}, "nvidia": {"sm_arch": ["90_real"]}}}']

@@ -82,6 +82,10 @@ def load_file(path: str) -> Priorities:
         raise BadInput(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:  # tomllib.load decodes the bytes itself
+        raise BadInput(f"{path}: not valid TOML: not UTF-8: {exc}") from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise BadInput(f"{path}: not valid TOML: nested too deeply") from None
     return parse(data, path)
 
 
