@@ -8,6 +8,8 @@ one-row change that a reviewer can check against the vendor's documentation.
 
 from __future__ import annotations
 
+from variant_detect.tables import load_table
+
 import os
 
 TYPE_CHECKING = False
@@ -28,7 +30,6 @@ class Tables:
         self.capabilities = capabilities
 
 
-_CACHE: list[Tables] = []
 
 
 def from_json(data: dict[str, Any]) -> Tables:
@@ -39,9 +40,4 @@ def from_json(data: dict[str, Any]) -> Tables:
 
 
 def load() -> Tables:
-    if not _CACHE:
-        import json
-
-        with open(_TABLE_PATH, encoding="utf-8") as handle:
-            _CACHE.append(from_json(json.load(handle)))
-    return _CACHE[0]
+    return load_table(_TABLE_PATH, from_json)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from variant_detect.tables import load_table
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -101,16 +103,6 @@ class CoreTable:
         return best[1] if best else None
 
 
-_CACHE: dict[str, Any] = {}
-
-
-def _load_json(name: str) -> Any:
-    import json
-
-    with open(os.path.join(_DATA, name), encoding="utf-8") as handle:
-        return json.load(handle)
-
-
 def tables_from_json(data: dict[str, Any]) -> Tables:
     levels = [Level(r["name"], tuple(r["parents"]), frozenset(r["requires"])) for r in data["levels"]]
     return Tables(levels, [Extension(row) for row in data["extensions"]])
@@ -127,12 +119,8 @@ def cores_from_json(data: dict[str, Any]) -> CoreTable:
 
 
 def load() -> Tables:
-    if "tables" not in _CACHE:
-        _CACHE["tables"] = tables_from_json(_load_json("aarch64.json"))
-    return _CACHE["tables"]  # type: ignore[no-any-return]
+    return load_table(os.path.join(_DATA, "aarch64.json"), tables_from_json)
 
 
 def load_cores() -> CoreTable:
-    if "cores" not in _CACHE:
-        _CACHE["cores"] = cores_from_json(_load_json("cores.json"))
-    return _CACHE["cores"]  # type: ignore[no-any-return]
+    return load_table(os.path.join(_DATA, "cores.json"), cores_from_json)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from variant_detect.tables import load_table
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -32,9 +34,6 @@ class Tables:
         self.minor_factor = minor_factor
 
 
-_CACHE: list[Tables] = []
-
-
 def from_json(data: dict[str, Any]) -> Tables:
     targets = [(str(row["name"]), int(row["kfd"])) for row in data["targets"]]
     versions = [str(row["version"]) for row in data["rocm_versions"]]
@@ -43,9 +42,4 @@ def from_json(data: dict[str, Any]) -> Tables:
 
 
 def load() -> Tables:
-    if not _CACHE:
-        import json
-
-        with open(_TABLE_PATH, encoding="utf-8") as handle:
-            _CACHE.append(from_json(json.load(handle)))
-    return _CACHE[0]
+    return load_table(_TABLE_PATH, from_json)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from variant_detect.tables import load_table
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -62,13 +64,5 @@ class Tables:
         return (*(prefix for prefix, _b in self.system_sonames), self.flexiblas_soname)
 
 
-_CACHE: list[Tables] = []
-
-
 def load() -> Tables:
-    if not _CACHE:
-        import json
-
-        with open(_TABLE_PATH, encoding="utf-8") as handle:
-            _CACHE.append(Tables(json.load(handle)))
-    return _CACHE[0]
+    return load_table(_TABLE_PATH, Tables)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from variant_detect.tables import load_table
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -51,13 +53,5 @@ class Tables:
         return list(dict.fromkeys(name for _marker, name in self.implementations))
 
 
-_CACHE: list[Tables] = []
-
-
 def load() -> Tables:
-    if not _CACHE:
-        import json
-
-        with open(_TABLE_PATH, encoding="utf-8") as handle:
-            _CACHE.append(Tables(json.load(handle)))
-    return _CACHE[0]
+    return load_table(_TABLE_PATH, Tables)

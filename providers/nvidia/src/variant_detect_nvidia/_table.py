@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from variant_detect.tables import load_table
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -75,13 +77,5 @@ def _pair(text: str) -> tuple[int, int]:
     return int(major), int(minor or 0)
 
 
-_CACHE: list[Tables] = []
-
-
 def load() -> Tables:
-    if not _CACHE:
-        import json
-
-        with open(_TABLE_PATH, encoding="utf-8") as handle:
-            _CACHE.append(Tables(json.load(handle)))
-    return _CACHE[0]
+    return load_table(_TABLE_PATH, Tables)

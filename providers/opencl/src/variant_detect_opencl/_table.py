@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from variant_detect.tables import load_table
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -26,9 +28,6 @@ class Tables:
         self.vendor_names = list(dict.fromkeys(vendors.values()))
 
 
-_CACHE: list[Tables] = []
-
-
 def from_json(data: dict[str, Any]) -> Tables:
     versions = [str(row["version"]) for row in data["versions"]]
     types = [(str(row["name"]), int(row["bit"])) for row in data["device_types"]]
@@ -37,9 +36,4 @@ def from_json(data: dict[str, Any]) -> Tables:
 
 
 def load() -> Tables:
-    if not _CACHE:
-        import json
-
-        with open(_TABLE_PATH, encoding="utf-8") as handle:
-            _CACHE.append(from_json(json.load(handle)))
-    return _CACHE[0]
+    return load_table(_TABLE_PATH, from_json)

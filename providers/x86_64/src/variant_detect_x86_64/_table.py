@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from variant_detect.tables import load_table
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -36,9 +38,6 @@ class Tables:
         return frozenset(out)
 
 
-_CACHE: list[Tables] = []
-
-
 def from_json(data: dict[str, Any]) -> Tables:
     levels = [(str(row["name"]), frozenset(row["flags"])) for row in data["levels"]]
     extensions = [(str(row["name"]), str(row.get("flag", row["name"]))) for row in data["extensions"]]
@@ -46,9 +45,4 @@ def from_json(data: dict[str, Any]) -> Tables:
 
 
 def load() -> Tables:
-    if not _CACHE:
-        import json
-
-        with open(_TABLE_PATH, encoding="utf-8") as handle:
-            _CACHE.append(from_json(json.load(handle)))
-    return _CACHE[0]
+    return load_table(_TABLE_PATH, from_json)
