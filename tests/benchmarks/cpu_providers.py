@@ -1,6 +1,6 @@
 """Startup cost of the two CPU providers: probe + parse, in-process, many runs.
 
-Run: ``python providers/aarch64/benchmarks/bench_cpu.py [N]``. Prints the median
+Run: ``python tests/benchmarks/cpu_providers.py [N]``. Prints the median
 and minimum per call (ms) of
 
 * x86_64 on this machine (live probe),
@@ -19,7 +19,7 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
+FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "hw_fixtures"))
 
 
 def _bench(label: str, run: object, n: int) -> None:
