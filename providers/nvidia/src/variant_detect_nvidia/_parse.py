@@ -78,6 +78,12 @@ def all_features(tables: Tables) -> list[Plain]:
 
 
 # -- small parsers ------------------------------------------------------------------------
+def _short_number(text: str) -> bool:
+    """ASCII digits, few enough for int(): it refuses over 4300 digits (ValueError), and
+    a FORCE variable or a broken driver string of that length must be a warning, not a crash."""
+    return text.isdigit() and text.isascii() and len(text) <= 9
+
+
 def decode_cuda_version(value: object) -> Version | None:
     """cuDriverGetVersion's ``1000 * major + 10 * minor`` (13000 -> 13.0); None if implausible."""
     if not isinstance(value, int) or isinstance(value, bool) or not 1000 <= value < 100_000:
@@ -90,7 +96,7 @@ def parse_driver_version(text: object) -> tuple[int, ...] | None:
     if not isinstance(text, str):
         return None
     parts = text.strip().split(".")
-    if not 2 <= len(parts) <= 3 or not all(p.isdigit() and p.isascii() for p in parts):
+    if not 2 <= len(parts) <= 3 or not all(_short_number(p) for p in parts):
         return None
     numbers = tuple(int(p) for p in parts)
     return numbers if 100 <= numbers[0] < 10_000 else None
@@ -101,7 +107,7 @@ def parse_forced_cuda(text: str) -> Version | None:
     body = text.strip()
     body = body[1:] if body[:1] in "vV" else body
     parts = body.split(".")
-    if not parts or not all(p.isdigit() and p.isascii() for p in parts):
+    if not parts or not all(_short_number(p) for p in parts):
         return None
     numbers = [int(p) for p in parts] + [0]
     return numbers[0], numbers[1]
@@ -110,7 +116,7 @@ def parse_forced_cuda(text: str) -> Version | None:
 def parse_forced_sm(text: str) -> Version | None:
     """``9.0`` -> (9, 0): two integers, as the reference's ``map(int, split('.', 1))``."""
     major, sep, minor = text.strip().partition(".")
-    if not sep or not (major.isdigit() and minor.isdigit() and major.isascii() and minor.isascii()):
+    if not sep or not (_short_number(major) and _short_number(minor)):
         return None
     return int(major), int(minor)
 
