@@ -10,6 +10,7 @@ another exception (which would be exit status 1, "a bug", with a traceback).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import zipfile
 from collections import Counter
@@ -19,8 +20,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from variant_detect._resolver import _config, _metadata
-from variant_detect._resolver._errors import BadInput
+from variant_detect._resolver import _config, _index, _metadata
+from variant_detect._resolver._errors import BadInput, IndexFailure
 from variant_detect._resolver._supported import load_profile
 from variant_detect._resolver._wheels import read_variant_json
 
@@ -31,14 +32,23 @@ SEEDS: list[dict[str, Any]] = [
     {
         "$schema": "https://variants-schema.wheelnext.dev/v0.0.2.json",
         "default-priorities": {"namespace": ["nvidia", "priority"], "property": {"priority": {"order": ["1", "2"]}}},
-        "providers": {"nvidia": {"requires": [NV], "enable-if": "platform_system == 'Linux'"}, "priority": {"plugin-use": "none"}},
-        "variants": {"00000000": {}, "cu126": {"nvidia": {"cuda_version_lower_bound": ["12.0"], "sm_arch": ["80_real"]}}},
+        "providers": {
+            "nvidia": {"requires": [NV], "enable-if": "platform_system == 'Linux'"},
+            "priority": {"plugin-use": "none"},
+        },
+        "variants": {
+            "00000000": {},
+            "cu126": {"nvidia": {"cuda_version_lower_bound": ["12.0"], "sm_arch": ["80_real"]}},
+        },
     },
     {
         "default-priorities": {"namespace": ["nvidia", "priority"], "feature": {"nvidia": ["sm_arch"]}},
         "providers": {"nvidia": {"requires": [NV], "install-time": True}, "priority": {"install-time": False}},
         "static-properties": {"priority": {"order": ["1", "2", "3"]}},
-        "variants": {"null": {}, "cuda12.8": {"nvidia": {"cuda_version_lower_bound": ["12.0"]}, "priority": {"order": ["2"]}}},
+        "variants": {
+            "null": {},
+            "cuda12.8": {"nvidia": {"cuda_version_lower_bound": ["12.0"]}, "priority": {"order": ["2"]}},
+        },
     },
     {
         "default-priorities": {"namespace": ["x86_64", "blas_lapack"]},
@@ -48,7 +58,10 @@ SEEDS: list[dict[str, Any]] = [
         },
         "variants": {"v3_mkl": {"x86_64": {"level": ["v3"]}, "blas_lapack": {"provider": ["mkl"]}}},
     },
-    {"default-priorities": {"namespace": ["x86_64"]}, "variants": {"x86_64_v3": {"x86_64": {"level": ["v3"]}}, "null": {}}},
+    {
+        "default-priorities": {"namespace": ["x86_64"]},
+        "variants": {"x86_64_v3": {"x86_64": {"level": ["v3"]}}, "null": {}},
+    },
 ]
 SEED_BYTES = [json.dumps(seed).encode() for seed in SEEDS]
 KEYS = st.sampled_from(
@@ -72,7 +85,9 @@ def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
         if kind == "cut":
             blob = blob[:at]
         elif kind == "insert":
-            blob = blob[:at] + draw(st.binary(max_size=16) | st.sampled_from([b"[" * 5000, b"\xff", b'"A"'])) + blob[at:]
+            blob = (
+                blob[:at] + draw(st.binary(max_size=16) | st.sampled_from([b"[" * 5000, b"\xff", b'"A"'])) + blob[at:]
+            )
         elif kind == "flip" and blob:
             i = min(at, len(blob) - 1)
             blob = blob[:i] + bytes([blob[i] ^ draw(st.integers(1, 255))]) + blob[i + 1 :]
@@ -108,17 +123,19 @@ def test_variants_json_reader(blob: bytes, tally: Counter[str]) -> None:
     except BadInput:
         return
     for label in meta.variants:  # what was accepted is safe to use as a file-name part
-        assert label and "/" not in label and "\\" not in label and "\0" not in label and label.islower() or label.isdigit() or label == ".."
+        assert (
+            (label and "/" not in label and "\\" not in label and "\0" not in label and label.islower())
+            or label.isdigit()
+            or label == ".."
+        )
 
 
 @settings(settings.get_profile("reliability"), max_examples=300)
 @given(data=st.data())
 def test_variants_json_structured(data: st.DataObject, tally: Counter[str]) -> None:
     tally["variants.json inputs fuzzed"] += 1
-    try:
+    with contextlib.suppress(BadInput):
         _metadata.loads(_structured_mutation(data), "pkg-1.0-variants.json")
-    except BadInput:
-        pass
 
 
 @settings(settings.get_profile("reliability"), max_examples=100)
@@ -128,10 +145,8 @@ def test_variant_json_in_wheel(blob: bytes, tmp_path_factory: Any, tally: Counte
     path = tmp_path_factory.mktemp("whl") / "pkg-1.0-py3-none-any-v3_mkl.whl"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("pkg-1.0.dist-info/variant.json", blob)
-    try:
+    with contextlib.suppress(BadInput):
         read_variant_json(str(path), "v3_mkl", 1 << 20)
-    except BadInput:
-        pass
 
 
 TOML_SEEDS = [
@@ -163,7 +178,9 @@ def test_variants_toml_deep_and_not_utf8(tmp_path: Path, tally: Counter[str]) ->
             assert str(path) in str(exc)
 
 
-PROFILE_SEEDS = [b'{"schema": 1, "profile": {"x86_64": {"level": ["v3", "v2", "v1"]}, "nvidia": {"sm_arch": ["90_real"]}}}']
+PROFILE_SEEDS = [
+    b'{"schema": 1, "profile": {"x86_64": {"level": ["v3", "v2", "v1"]}, "nvidia": {"sm_arch": ["90_real"]}}}'
+]
 
 
 @settings(settings.get_profile("reliability"), max_examples=200)
@@ -172,10 +189,40 @@ def test_profile_reader(blob: bytes, tmp_path_factory: Any, tally: Counter[str])
     tally["profile inputs fuzzed"] += 1
     path = tmp_path_factory.mktemp("profile") / "profile.json"
     path.write_bytes(blob)
-    try:
+    with contextlib.suppress(BadInput):
         load_profile(str(path))
-    except BadInput:
-        pass
+
+
+PAGE_SEEDS = [
+    b'{"meta": {"api-version": "1.1"}, "name": "pkg", "files": [{"filename": "pkg-1.0-py3-none-any.whl", '
+    b'"url": "../../files/pkg-1.0-py3-none-any.whl", "hashes": {"sha256": "ab"}, "yanked": false}]}',
+    b'<html><body><a href="../../files/pkg-1.0-py3-none-any.whl#sha256=ab" data-yanked="">x</a></body></html>',
+]
+
+
+@settings(settings.get_profile("reliability"), max_examples=200)
+@given(blob=mutated(PAGE_SEEDS) | JSON.map(lambda v: json.dumps({"files": v}).encode()))
+def test_project_pages(blob: bytes, tally: Counter[str]) -> None:
+    tally["index page inputs fuzzed"] += 1
+    try:
+        links = _index.parse_project_json(blob, "http://index.invalid/simple/pkg/")
+    except IndexFailure:
+        links = []
+    links += _index.parse_project_html(blob, "http://index.invalid/simple/pkg/")
+    for link in links:
+        assert isinstance(link.filename, str)
+
+
+def test_index_file_names_never_become_paths(tally: Counter[str]) -> None:
+    """A hostile index naming files ``../x`` or ``a%2F..%2Fb`` (the HTML name is unquoted) is ignored."""
+    base = "http://index.invalid/simple/pkg/"
+    names = ["..", "pkg-..%2F..%2Fx-py3-none-any.whl", "%2E%2E", "pkg-1.0-py3-none-any.whl%00"]
+    html = "".join(f'<a href="../../files/{n}">x</a>' for n in names).encode()
+    page = json.dumps({"files": [{"filename": n.replace("%2F", "/"), "url": f"/f/{n}"} for n in names]}).encode()
+    for links in (_index.parse_project_html(html, base), _index.parse_project_json(page, base)):
+        tally["hostile files tried"] += 1
+        for link in links:
+            assert link.filename not in (".", "..") and "/" not in link.filename and "\0" not in link.filename, link
 
 
 def test_deep_nesting_is_a_metadata_error(tmp_path: Path, tally: Counter[str]) -> None:

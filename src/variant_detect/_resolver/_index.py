@@ -131,26 +131,50 @@ def _hash_fragment(url: str) -> tuple[str, str | None]:
 
 def parse_project_json(body: bytes, base: str) -> list[Link]:
     import json
-    from urllib.parse import urljoin
 
     try:
         data = json.loads(body)
         files = data["files"]
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise IndexFailure(f"{base}: not a PEP 691 project page: {exc}") from None
+    if not isinstance(files, list):
+        raise IndexFailure(f"{base}: not a PEP 691 project page: 'files' is a {type(files).__name__}, not a list")
     links = []
-    for entry in files:
-        filename = entry.get("filename", "")
-        url = urljoin(base, entry.get("url", ""))
-        url, fragment_hash = _hash_fragment(url)
-        digest = (entry.get("hashes") or {}).get("sha256") or fragment_hash
-        links.append(Link(filename, url, False, digest, bool(entry.get("yanked"))))
+    for index, entry in enumerate(files):
+        filename = entry.get("filename", "") if isinstance(entry, dict) else None
+        href = entry.get("url", "") if isinstance(entry, dict) else None
+        hashes = (entry.get("hashes") or {}) if isinstance(entry, dict) else None
+        if not isinstance(filename, str) or not isinstance(href, str) or not isinstance(hashes, dict):
+            raise IndexFailure(f"{base}: not a PEP 691 project page: files[{index}] is {_short(entry)}")
+        url, fragment_hash = _hash_fragment(_join(base, href))
+        digest = hashes.get("sha256") if isinstance(hashes.get("sha256"), str) else None
+        if _plain_file_name(filename):
+            links.append(Link(filename, url, False, digest or fragment_hash, bool(entry.get("yanked"))))
     return links
+
+
+def _short(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def _join(base: str, href: str) -> str:
+    from urllib.parse import urljoin
+
+    try:
+        return urljoin(base, href)
+    except ValueError as exc:  # "Invalid IPv6 URL" and friends
+        raise IndexFailure(f"{base}: bad link {_short(href)}: {exc}") from None
+
+
+def _plain_file_name(filename: str) -> bool:
+    """A file name an index may give: never a path (it names a file in our work directory)."""
+    return bool(filename) and filename not in (".", "..") and not any(c in filename for c in "/\\\0")
 
 
 def parse_project_html(body: bytes, base: str) -> list[Link]:
     from html.parser import HTMLParser
-    from urllib.parse import unquote, urljoin
+    from urllib.parse import unquote
 
     found: list[Link] = []
 
@@ -162,9 +186,10 @@ def parse_project_html(body: bytes, base: str) -> list[Link]:
             href = values.get("href")
             if not href:
                 return
-            url, digest = _hash_fragment(urljoin(base, href))
-            filename = unquote(url.rsplit("/", 1)[-1])
-            found.append(Link(filename, url, False, digest, "data-yanked" in values))
+            url, digest = _hash_fragment(_join(base, href))
+            filename = unquote(url.rsplit("/", 1)[-1])  # %2F would make a path of it
+            if _plain_file_name(filename):
+                found.append(Link(filename, url, False, digest, "data-yanked" in values))
 
     parser = Anchors()
     parser.feed(body.decode("utf-8", "replace"))
