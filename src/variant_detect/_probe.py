@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 FIXTURE_ENV = "VARIANT_DETECT_FIXTURE"
 DEFAULT_READ_LIMIT = 1 << 20
 DEFAULT_TIMEOUT = 10.0
+# What a command may print on stdout, and on stderr, before it is stopped: with
+# no bound, a tool that prints forever filled memory at GB/s until its timeout
+# (1.7 GB in 2 s, measured: tests/reliability/test_hung_sources.py).
+OUTPUT_LIMIT = 8 << 20
 
 
 def is_override_variable(name: str) -> bool:
@@ -204,13 +208,21 @@ class LiveProbe(Probe):
     def run(self, argv: Sequence[str], timeout: float = DEFAULT_TIMEOUT) -> CommandResult:
         import subprocess
 
+        pipe = subprocess.PIPE
+        process = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=pipe, stderr=pipe)
+        readers = [_CappedReader(stream, process) for stream in (process.stdout, process.stderr)]
         try:
-            done = subprocess.run(
-                list(argv), capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
-            )
+            process.wait(timeout)
         except subprocess.TimeoutExpired as exc:
+            process.kill()
+            process.wait()
             raise ProbeTimeout(f"{argv[0]} did not finish within {timeout:g} s") from exc
-        return CommandResult(done.returncode, done.stdout, done.stderr)
+        finally:
+            for reader in readers:
+                reader.thread.join(1.0)
+        if any(reader.overflow for reader in readers):
+            raise ProbeError(f"{argv[0]} printed more than {OUTPUT_LIMIT} bytes; stopped it")
+        return CommandResult(process.returncode, b"".join(readers[0].chunks), b"".join(readers[1].chunks))
 
     def library(self, name: str, loader: Callable[[], object], threaded: bool = True) -> Library:
         self._loaders.setdefault(name, loader)
@@ -241,6 +253,30 @@ class LiveProbe(Probe):
         if library in self._unthreaded:
             return method(*args)
         return _run_with_timeout(lambda: method(*args), timeout, f"{library}.{function}")
+
+
+class _CappedReader:
+    """Drain one pipe in a daemon thread, keeping at most OUTPUT_LIMIT bytes; past
+    that, kill the command (a blocked writer would otherwise wait for its timeout)."""
+
+    def __init__(self, stream: Any, process: Any) -> None:
+        import threading
+
+        self.chunks: list[bytes] = []
+        self.overflow = False
+        self.thread = threading.Thread(target=self._drain, args=(stream, process), daemon=True)
+        self.thread.start()
+
+    def _drain(self, stream: Any, process: Any) -> None:
+        size = 0
+        with stream:
+            while chunk := stream.read1(1 << 16):
+                size += len(chunk)
+                if size > OUTPUT_LIMIT:
+                    self.overflow = True
+                    process.kill()
+                    return
+                self.chunks.append(chunk)
 
 
 def _json_load(path: str, what: str) -> Any:
