@@ -86,6 +86,10 @@ def _implementation(candidate: Candidate, found: Found, tables: Tables, system: 
     by_string = implementation_of(text, tables) if text else None
     by_symbol = _symbol_names(candidate, tables, system)
     if by_string is None and not by_symbol:
+        failed = candidate.library_version
+        if isinstance(failed, dict):  # hung or failed: say so, not "names nothing: ''"
+            report.warn(candidate.path, f"MPI_Get_library_version failed: {failed.get('error')}")
+            return None
         shown = (text[:60] + "...") if len(text) > 60 else text
         report.warn(candidate.path, f"MPI_Get_library_version names no known implementation: {shown!r}")
         return None
