@@ -156,7 +156,7 @@ class Cache:
             if time.time() - float(data["created"]) > TTL_SECONDS:
                 return None
             return [(str(n), tuple(str(v) for v in vs), bool(m)) for n, vs, m in data["features"]]
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:  # "[[[[..." -> RecursionError
             self.warnings.append(f"cache: {path} is corrupt ({type(exc).__name__}); ignored and rewritten")
             return None
 
@@ -203,7 +203,7 @@ class Cache:
             with open(os.path.join(self.root, kind, f"{short_digest(material)}.json"), "rb") as handle:
                 data = json.loads(handle.read())
             return data["value"] if data["key"] == material else None
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None
 
     def write_memo(self, kind: str, material: str, value: Any) -> None:
