@@ -33,11 +33,18 @@ settings.register_profile(
 )
 
 _TALLY: Counter[str] = Counter()
+_MEASURED: dict[str, object] = {}
 
 
 @pytest.fixture(scope="session")
 def tally() -> Counter[str]:
     return _TALLY
+
+
+@pytest.fixture(scope="session")
+def measured() -> dict[str, object]:
+    """Bounds measured by the tests (seconds, peak RSS), reported beside the counts."""
+    return _MEASURED
 
 
 @pytest.fixture(autouse=True)
@@ -52,5 +59,6 @@ def _private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     target = os.environ.get(COUNTS_ENV)
-    if target and _TALLY:
-        Path(target).write_text(json.dumps(dict(sorted(_TALLY.items())), indent=2) + "\n", encoding="utf-8")
+    if target and (_TALLY or _MEASURED):
+        data = {"counts": dict(sorted(_TALLY.items())), "measured": dict(sorted(_MEASURED.items()))}
+        Path(target).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
