@@ -250,6 +250,10 @@ def _learn_all(recording: RecordingProbe, redactor: Redactor) -> None:
                 redactor.learn(item)
     for entry in recording.commands:
         redactor.learn(str(entry.get("stdout", "")))
+    # Last, so GPUs keep the fakes their answers gave them: a variable naming a GPU
+    # by a full UUID that no answer mentions (no driver here) is still redacted.
+    for value in recording.env.values():
+        redactor.learn(value)
 
 
 def _strings(value: Any) -> list[str]:
