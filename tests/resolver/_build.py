@@ -105,3 +105,97 @@ def simple_index(dist: Path, root: Path, corrupt: str | None = None) -> None:
         )
     links = "".join(f'<a href="{p}/">{p}</a><br>\n' for p in projects)
     (simple / "index.html").write_text(f"<!DOCTYPE html><html><body>\n{links}</body></html>\n")
+
+
+# -- a third-party provider that is not installed (the --allow-provider tests) ---------
+
+PROVIDER_DIST = "acme-fpga-provider"
+PROVIDER_MODULE = "acme_fpga_provider"
+PROVIDER_MARKER_ENV = "ACME_FPGA_PROVIDER_MARKER"
+
+# A fictional namespace, the plugin protocol at module level (no class, no
+# variantlib import). Importing it appends the interpreter's path to the file
+# named by $ACME_FPGA_PROVIDER_MARKER, so a test can tell whether (and where)
+# it ran.
+PROVIDER_SOURCE = f'''\
+import os
+import sys
+
+namespace = "acme_fpga"
+all_properties_compatible = False
+
+_marker = os.environ.get("{PROVIDER_MARKER_ENV}")
+if _marker:
+    with open(_marker, "a", encoding="utf-8") as _handle:
+        _handle.write(sys.executable + "\\n")
+
+
+class _Config:
+    def __init__(self, name, values, multi_value=False):
+        self.name = name
+        self.values = values
+        self.multi_value = multi_value
+
+
+def get_all_configs():
+    return [_Config("family", ["agilex", "stratix", "cyclone"]), _Config("lanes", ["x16", "x8", "x4"])]
+
+
+def get_supported_configs():
+    print("acme: probing (stdout of a plugin must not reach the JSON answer)")
+    return [_Config("family", ["stratix", "cyclone"]), _Config("lanes", ["x8", "x4"])]
+'''
+
+FPGA_PYPROJECT = f"""\
+[variant.default-priorities]
+namespace = ["acme_fpga"]
+
+[variant.providers.acme_fpga]
+requires = ["{PROVIDER_DIST}>=1.0"]
+"""
+
+FPGA_VARIANTS = {
+    "agilex": ["acme_fpga :: family :: agilex"],
+    "stratix": ["acme_fpga :: family :: stratix"],
+    "stratix_x16": ["acme_fpga :: family :: stratix", "acme_fpga :: lanes :: x16"],
+    "cyclone_x8": ["acme_fpga :: family :: cyclone", "acme_fpga :: lanes :: x8"],
+}
+
+
+def wheel(directory: Path, name: str, version: str, files: dict[str, bytes]) -> Path:
+    """A pure-Python wheel of *files* (paths inside the wheel) with its dist-info."""
+    module = name.replace("-", "_")
+    dist_info = f"{module}-{version}.dist-info"
+    files = {
+        **files,
+        f"{dist_info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
+        f"{dist_info}/WHEEL": (
+            b"Wheel-Version: 1.0\nGenerator: variant-detect tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        ),
+    }
+    path = directory / f"{module}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file_name, data in files.items():
+            archive.writestr(file_name, data)
+        record = [_record_line(n, d) for n, d in files.items()] + [f"{dist_info}/RECORD,,"]
+        archive.writestr(f"{dist_info}/RECORD", "\n".join(record) + "\n")
+    return path
+
+
+def make_fpga(dist: Path, work: Path) -> None:
+    """``fpga-pkg`` variants for the acme_fpga namespace + null + plain wheel, and the provider wheel."""
+    base_dir = work / "fpga-base"
+    base_dir.mkdir()
+    base = plain_wheel(base_dir, "fpga-pkg", "1.0.0")
+    pyproject = work / "fpga-pyproject.toml"
+    pyproject.write_text(FPGA_PYPROJECT)
+    variantlib = str(Path(sys.executable).parent / "variantlib")
+    tool = [variantlib, "make-variant", "-f", str(base), "-o", str(dist)]
+    tool += ["--no-isolation", "--skip-plugin-validation", "--pyproject-toml", str(pyproject)]
+    for label, properties in FPGA_VARIANTS.items():
+        props = [arg for prop in properties for arg in ("-p", prop)]
+        subprocess.run([*tool, *props, "--variant-label", label], check=True, capture_output=True)
+    subprocess.run([*tool, "--null-variant"], check=True, capture_output=True)
+    subprocess.run([variantlib, "generate-index-json", "-d", str(dist)], check=True, capture_output=True)
+    shutil.copy(base, dist / base.name)
+    wheel(dist, PROVIDER_DIST, "1.0.0", {f"{PROVIDER_MODULE}/__init__.py": PROVIDER_SOURCE.encode()})

@@ -101,6 +101,16 @@ def index(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 @pytest.fixture(scope="session")
+def fpga_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``fpga-pkg`` variant wheels needing the acme-fpga-provider, and that provider's wheel."""
+    work = tmp_path_factory.mktemp("fpga")
+    out = work / "dist"
+    out.mkdir()
+    _build.make_fpga(out, work)
+    return out
+
+
+@pytest.fixture(scope="session")
 def bad_index(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The same index, but the x86_64_v1 wheel's sha256 is wrong."""
     root = tmp_path_factory.mktemp("bad-index")

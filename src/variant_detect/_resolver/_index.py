@@ -70,17 +70,33 @@ class Http:
 
     def __init__(self) -> None:
         self._client: Any = None
+        self._netrc: Any = False  # not read yet
 
     def client(self) -> Any:
         if self._client is None:
             import httpx
 
-            auth = None
-            netrc_file = os.environ.get("NETRC") or os.path.expanduser("~/.netrc")
-            if os.path.isfile(netrc_file):
-                auth = httpx.NetRCAuth(netrc_file)
-            self._client = httpx.Client(timeout=timeout(), follow_redirects=True, auth=auth, trust_env=True)
+            self._client = httpx.Client(timeout=timeout(), follow_redirects=True, trust_env=True)
         return self._client
+
+    def auth(self, url: str) -> Any:
+        """Basic auth for *url* as pip does it: credentials in the URL, else netrc for its host.
+
+        Not httpx's client-level ``NetRCAuth``: that one replaces credentials
+        given in the URL, and sends none at all when the netrc file exists but
+        has no entry for the host.
+        """
+        import httpx
+
+        parsed = httpx.URL(url)
+        if parsed.username or parsed.password:
+            return httpx.BasicAuth(parsed.username, parsed.password)
+        if self._netrc is False:
+            self._netrc = _read_netrc()
+        found = self._netrc.authenticators(parsed.host) if self._netrc is not None else None
+        if found is None or not found[2]:
+            return None
+        return httpx.BasicAuth(found[0], found[2])
 
     def get(self, url: str, accept: str | None = None, limit: int | None = None) -> tuple[bytes, str, str]:
         """(body, content type, final URL); IndexFailure naming the URL on any problem."""
@@ -89,7 +105,7 @@ class Http:
         headers = {"Accept": accept} if accept else {}
         shown = _redact(url)
         try:
-            with self.client().stream("GET", url, headers=headers) as response:
+            with self.client().stream("GET", url, headers=headers, auth=self.auth(url)) as response:
                 if response.status_code != 200:
                     raise IndexFailure(f"{shown}: HTTP {response.status_code}")
                 chunks = []
@@ -110,6 +126,19 @@ class Http:
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
+
+
+def _read_netrc() -> Any:
+    """``$NETRC`` or ``~/.netrc`` parsed, or None (missing or unreadable: no credentials, as pip)."""
+    import netrc
+
+    path = os.environ.get("NETRC") or os.path.expanduser("~/.netrc")
+    if not os.path.isfile(path):
+        return None
+    try:
+        return netrc.netrc(path)
+    except (OSError, netrc.NetrcParseError):
+        return None
 
 
 def _redact(url: str) -> str:

@@ -138,10 +138,17 @@ def command(kind: str, prefix: list[str], paths: list[str], python: str | None, 
     return [*pip, "install", "--disable-pip-version-check", *index_args, *paths]
 
 
+def shown(argv: list[str]) -> str:
+    """The command line as printed: never a password from an index URL."""
+    from variant_detect._resolver._index import _redact
+
+    return " ".join(_redact(arg) for arg in argv)
+
+
 def run(argv: list[str]) -> None:
     import subprocess
 
-    print("variant-detect: running " + " ".join(argv), file=sys.stderr)
+    print("variant-detect: running " + shown(argv), file=sys.stderr)
     try:
         done = subprocess.run(argv, timeout=INSTALL_TIMEOUT, check=False, stdout=sys.stderr)
     except (OSError, subprocess.TimeoutExpired) as exc:

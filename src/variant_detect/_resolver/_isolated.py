@@ -8,7 +8,10 @@ options as the pick, and call the plugin in a fresh interpreter the way
 variantlib 0.2.2 does (``plugins/loader.py``): the plugin object is imported
 from ``plugin-api`` and never instantiated, ``get_supported_configs()`` is
 called with no arguments, and the answer comes back as JSON on stdout
-(anything the plugin prints goes to stderr).
+(anything the plugin prints goes to stderr). Both pip and the query run with
+``python -I``: the working directory is not on ``sys.path`` (a ``pip.py`` or a
+module named like the plugin there must not be what runs), and ``PYTHONPATH``
+and the user site cannot leak the caller's packages into the provider's venv.
 """
 
 from __future__ import annotations
@@ -85,9 +88,9 @@ def ensure_venv(spec: ProviderSpec, options: Options) -> str:
     if os.path.exists(done_marker):
         return _venv_python(venv)
     what = f"installing provider {', '.join(spec.requires)}"
-    _run([sys.executable, "-m", "venv", "--clear", venv], INSTALL_TIMEOUT, what)
+    _run([sys.executable, "-I", "-m", "venv", "--clear", venv], INSTALL_TIMEOUT, what)
     python = _venv_python(venv)
-    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--only-binary", ":all:"]
+    pip = [python, "-I", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--only-binary", ":all:"]
     _run([*pip, *options.installer_args, *spec.requires], INSTALL_TIMEOUT, what)
     with open(done_marker, "w", encoding="utf-8") as handle:
         handle.write("\n".join(spec.requires) + "\n")
@@ -103,7 +106,7 @@ def query(spec: ProviderSpec, options: Options) -> tuple[list[tuple[str, tuple[s
     try:
         python = ensure_venv(spec, options)
         api = plugin_api(spec)
-        out = _run([python, "-c", _QUERY, api], QUERY_TIMEOUT, f"provider {api}")
+        out = _run([python, "-I", "-c", _QUERY, api], QUERY_TIMEOUT, f"provider {api}")
         configs = json.loads(out)["get_supported_configs"]
         checked = check_features(spec.namespace, ((c["name"], c["values"], c["multi_value"]) for c in configs))
     except (InstallerFailure, ValueError, KeyError, TypeError) as exc:

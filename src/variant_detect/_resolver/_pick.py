@@ -86,7 +86,7 @@ class Choice:
         return {
             "requirement": self.requirement,
             "version": self.version,
-            "wheel": self.link.location,
+            "wheel": _index._redact(self.link.location),  # never a password from the index URL
             "filename": self.link.filename,
             "sha256": self.link.sha256,
             "label": self.label,

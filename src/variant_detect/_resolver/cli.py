@@ -243,7 +243,13 @@ def _pick(args: argparse.Namespace) -> int:
     if args.json:
         _dump(choice.as_json())
         return EXIT_OK
-    lines = [choice.link.location, f"  version: {choice.version}", f"  label: {choice.label or '(non-variant wheel)'}"]
+    from variant_detect._resolver._index import _redact
+
+    lines = [
+        _redact(choice.link.location),
+        f"  version: {choice.version}",
+        f"  label: {choice.label or '(non-variant wheel)'}",
+    ]
     lines.append(f"  why: {choice.reason}")
     if choice.matched:
         lines.append(f"  matched: {', '.join(choice.matched)}")
@@ -282,7 +288,7 @@ def _install(args: argparse.Namespace) -> int:
             print(f"{PROG}: {choice.requirement}: {choice.link.filename} ({choice.reason})", file=sys.stderr)
         argv = inst.command(kind, prefix, paths, args.python, _index_args(args))
         if args.dry_run:
-            sys.stdout.write(" ".join(argv) + "\n")
+            sys.stdout.write(inst.shown(argv) + "\n")
             return EXIT_OK
         inst.run(argv)
     return EXIT_OK
