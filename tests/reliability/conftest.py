@@ -34,6 +34,7 @@ settings.register_profile(
 
 _TALLY: Counter[str] = Counter()
 _MEASURED: dict[str, object] = {}
+_OUTCOMES: Counter[str] = Counter()
 
 
 @pytest.fixture(scope="session")
@@ -57,8 +58,17 @@ def _private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        _OUTCOMES["xfailed" if hasattr(report, "wasxfail") and report.skipped else report.outcome] += 1
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     target = os.environ.get(COUNTS_ENV)
     if target and (_TALLY or _MEASURED):
-        data = {"counts": dict(sorted(_TALLY.items())), "measured": dict(sorted(_MEASURED.items()))}
+        data = {
+            "counts": dict(sorted(_TALLY.items())),
+            "measured": dict(sorted(_MEASURED.items())),
+            "outcomes": dict(sorted(_OUTCOMES.items())),
+        }
         Path(target).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
