@@ -12,8 +12,9 @@ import contextlib
 import os
 import sys
 import tempfile
+from typing import Any
 
-import atheris
+import atheris  # type: ignore[import-untyped]
 
 with atheris.instrument_imports():
     from variant_detect_aarch64 import _parse as aarch64_parse
@@ -22,11 +23,14 @@ with atheris.instrument_imports():
     from variant_detect_x86_64 import plugin as x86_64
 
     from variant_detect._probe import ReplayProbe
-    from variant_detect._provider import Report
+    from variant_detect._provider import Provider, Report
 
 _WORK = tempfile.mkdtemp(prefix="fuzz-cpuinfo-")
 # The fixture name carries the OS and architecture (hw_fixtures/README.md).
-_FIXTURES = {x86_64: os.path.join(_WORK, "linux-x86_64-fuzz"), aarch64: os.path.join(_WORK, "linux-aarch64-fuzz")}
+_FIXTURES: dict[Provider[Any], str] = {
+    x86_64: os.path.join(_WORK, "linux-x86_64-fuzz"),
+    aarch64: os.path.join(_WORK, "linux-aarch64-fuzz"),
+}
 for _path in _FIXTURES.values():
     os.makedirs(os.path.join(_path, "sysroot", "proc"))
 _ALL = {p: {n: set(v) for n, v, _m in p.validate(p.all_features())} for p in _FIXTURES}

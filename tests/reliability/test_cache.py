@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def _valid_blob(cache: Cache) -> bytes:
     return path.read_bytes()
 
 
-CORRUPTIONS = {
+CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
     "garbage": lambda blob: b"\x00\xffnot json",
     "truncated": lambda blob: blob[: len(blob) // 2],
     "empty": lambda blob: b"",
