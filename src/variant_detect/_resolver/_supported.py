@@ -189,7 +189,6 @@ class _Chooser:
 def _detect(entries: list[PluginEntry], options: Options, outcome: Outcome) -> None:
     """Run installed providers in-process (through the cache for a live probe)."""
     from variant_detect._probe import ReplayProbe, default_probe
-    from variant_detect._profile import build_profile
 
     if options.fixture is not None:
         probe: Probe = ReplayProbe(options.fixture)
@@ -209,6 +208,8 @@ def _detect(entries: list[PluginEntry], options: Options, outcome: Outcome) -> N
         to_run.append(entry)
     if not to_run:
         return
+    from variant_detect._profile import build_profile  # not needed when every answer is cached
+
     profile = build_profile(probe, [e.namespace for e in to_run], to_run)
     outcome.warnings.extend(profile.warnings)
     for detection in profile.detections:

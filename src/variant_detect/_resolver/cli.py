@@ -97,6 +97,98 @@ def _parser(command: str) -> argparse.ArgumentParser:
     return parser
 
 
+# -- the fast path: common command lines without argparse -------------------------------
+
+# argparse costs about 4.5 ms of a ~34 ms warm pick: itself, gettext and
+# locale (help strings are translated while the parser is built) and shutil
+# with its compression modules (the help formatter). The tables below mirror
+# _common and _choice_options for rank and pick; argparse stays the reference
+# (tests/resolver/test_fast_args.py checks both agree), and anything the fast
+# path does not know for certain (--help, abbreviations, -qv, -fDIR, --,
+# a value that looks like an option, a wrong number of positionals) goes to it.
+
+_FAST_FLAGS = {
+    "--json": "json",
+    "--explain": "explain",
+    "-q": "quiet",
+    "--quiet": "quiet",
+    "-v": "verbose",
+    "--verbose": "verbose",
+    "--no-cache": "no_cache",
+}
+_FAST_CHOICE_FLAGS = {"--no-index": "no_index", "--no-variant": "no_variant", "--force": "force"}
+_FAST_VALUES = {"--fixture": "fixture", "--profile": "profile", "--variants-toml": "variants_toml"}
+_FAST_LISTS = {
+    "--namespace": "namespace",
+    "--namespace-priority": "namespace_priority",
+    "--allow-provider": "allow_provider",
+    "--enable-optional": "enable_optional",
+}
+_FAST_CHOICE_VALUES = {"--index-url": "index_url", "-i": "index_url"}
+_FAST_CHOICE_LISTS = {
+    "--extra-index-url": "extra_index_url",
+    "--find-links": "find_links",
+    "-f": "find_links",
+    "--variant": "variant",
+}
+_POSITIONAL = {"rank": "file", "pick": "requirement"}
+
+
+def _fast_tables(command: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(flags, single values, repeatable values) of *command*."""
+    if command == "pick":
+        return (
+            {**_FAST_FLAGS, **_FAST_CHOICE_FLAGS},
+            {**_FAST_VALUES, **_FAST_CHOICE_VALUES},
+            {**_FAST_LISTS, **_FAST_CHOICE_LISTS},
+        )
+    return _FAST_FLAGS, _FAST_VALUES, _FAST_LISTS
+
+
+def _fast_args(command: str, words: list[str]) -> argparse.Namespace | None:
+    """``rank``/``pick`` options parsed without argparse, or None to let argparse decide."""
+    if command not in _POSITIONAL:
+        return None
+    flags, values, lists = _fast_tables(command)
+    args: dict[str, object] = dict.fromkeys(flags.values(), False)
+    args.update(dict.fromkeys(values.values()))
+    args.update({dest: [] for dest in lists.values()})
+    args["namespace"] = None  # argparse's default for an append option without default=
+    positionals: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if not word.startswith("-") or word == "-":
+            positionals.append(word)
+            continue
+        if word in flags:
+            args[flags[word]] = True
+            continue
+        name, eq, value = word.partition("=")
+        if not name.startswith("--"):
+            eq = ""
+            name = word
+        if name not in values and name not in lists:
+            return None
+        if not eq:
+            if index == len(words) or words[index].startswith("-"):
+                return None
+            value = words[index]
+            index += 1
+        if name in values:
+            args[values[name]] = value
+        else:
+            dest = lists[name]
+            args[dest] = [*(args[dest] or []), value]  # type: ignore[misc]
+    if len(positionals) != 1:
+        return None
+    args[_POSITIONAL[command]] = positionals[0]
+    from types import SimpleNamespace
+
+    return SimpleNamespace(**args)  # type: ignore[return-value]
+
+
 # -- shared building blocks -----------------------------------------------------------
 
 
@@ -316,7 +408,7 @@ def main(command: str, argv: list[str]) -> int:
         print(f"{PROG}: error: unknown command {command!r}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        args = _parser(command).parse_args(argv)
+        args = _fast_args(command, argv) or _parser(command).parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a bad option (2)
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_BAD_INPUT
     try:
