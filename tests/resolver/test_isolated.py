@@ -98,6 +98,19 @@ def test_allowed_provider_runs_isolated_and_ranks(fpga_dist: Path, tmp_path: Pat
     assert len(marker.read_text().split()) == 2
 
 
+def test_concurrent_runs_share_one_venv(fpga_dist: Path, tmp_path: Path) -> None:
+    """Two picks at once: neither clears the venv the other is installing into."""
+    env = {**os.environ, _build.PROVIDER_MARKER_ENV: str(tmp_path / "imported.txt")}
+    argv = [CLI, "pick", "fpga-pkg", "--find-links", str(fpga_dist), "--json", "--allow-provider", "*"]
+    runs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in "ab"]
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == EXIT_OK, err
+        assert json.loads(out)["label"] == "stratix"
+    (venv,) = provider_venvs()  # one venv, and no staging directory left beside it
+    assert (venv / ".variant-detect-complete").exists()
+
+
 def test_allowed_provider_that_cannot_be_installed_is_a_warning(tmp_path: Path, fpga_dist: Path) -> None:
     links = tmp_path / "links"
     links.mkdir()

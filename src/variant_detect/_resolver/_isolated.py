@@ -77,24 +77,56 @@ def _run(argv: list[str], timeout: float, what: str) -> str:
 
 
 def ensure_venv(spec: ProviderSpec, options: Options) -> str:
-    """A venv with the provider's requirements installed (reused when complete)."""
+    """A venv with the provider's requirements installed (reused when complete).
+
+    Built in a private staging directory and renamed into place only when
+    complete, so two runs at once never install into (or ``--clear``) the same
+    directory: the second rename fails and that run uses the winner's venv.
+    The venv's own ``python`` finds its prefix from where it lies, so the
+    move is safe for ``python -m pip`` and the query (the console scripts of
+    what pip installed would keep the staging path; nothing here runs them).
+    """
     import hashlib
+    import shutil
+    import tempfile
 
     from variant_detect._resolver._paths import user_cache_dir
 
     digest = hashlib.sha256("\n".join([*spec.requires, *options.installer_args]).encode()).hexdigest()[:16]
-    venv = os.path.join(user_cache_dir(), "provider-venvs", digest)
-    done_marker = os.path.join(venv, ".variant-detect-complete")
-    if os.path.exists(done_marker):
+    root = os.path.join(user_cache_dir(), "provider-venvs")
+    venv = os.path.join(root, digest)
+    if _complete(venv):
         return _venv_python(venv)
     what = f"installing provider {', '.join(spec.requires)}"
-    _run([sys.executable, "-I", "-m", "venv", "--clear", venv], INSTALL_TIMEOUT, what)
-    python = _venv_python(venv)
-    pip = [python, "-I", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--only-binary", ":all:"]
-    _run([*pip, *options.installer_args, *spec.requires], INSTALL_TIMEOUT, what)
-    with open(done_marker, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(spec.requires) + "\n")
-    return python
+    try:
+        os.makedirs(root, exist_ok=True)
+        staging = tempfile.mkdtemp(prefix=f".{digest}-", dir=root)
+    except OSError as exc:
+        raise InstallerFailure(f"{what}: cannot create a directory under {root}: {exc.strerror or exc}") from None
+    try:
+        _run([sys.executable, "-I", "-m", "venv", staging], INSTALL_TIMEOUT, what)
+        python = _venv_python(staging)
+        pip = [python, "-I", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--only-binary", ":all:"]
+        _run([*pip, *options.installer_args, *spec.requires], INSTALL_TIMEOUT, what)
+        with open(os.path.join(staging, _DONE), "w", encoding="utf-8") as handle:
+            handle.write("\n".join(spec.requires) + "\n")
+        if os.path.isdir(venv) and not _complete(venv):
+            shutil.rmtree(venv, ignore_errors=True)  # left by an interrupted older version
+        try:
+            os.rename(staging, venv)
+        except OSError:
+            if not _complete(venv):  # not a concurrent run that finished first
+                raise InstallerFailure(f"{what}: cannot move the new venv to {venv}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return _venv_python(venv)
+
+
+_DONE = ".variant-detect-complete"
+
+
+def _complete(venv: str) -> bool:
+    return os.path.exists(os.path.join(venv, _DONE))
 
 
 def query(spec: ProviderSpec, options: Options) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
