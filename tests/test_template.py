@@ -32,7 +32,12 @@ EXAMPLE_FIXTURE = "fixtures/linux-x86_64-generic-deepthought"
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    # pip compiles the shipped copy's .py files: bytecode is not part of the template.
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 def _template_tree() -> dict[str, bytes]:
