@@ -25,6 +25,7 @@ from variant_detect._errors import (
 
 TYPE_CHECKING = False  # typing costs ~5 ms to import; mypy honours this name
 if TYPE_CHECKING:
+    import ctypes
     from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
@@ -277,6 +278,23 @@ class _CappedReader:
                     process.kill()
                     return
                 self.chunks.append(chunk)
+
+
+def open_first_library(candidates: Sequence[str], what: str) -> ctypes.CDLL:
+    """``ctypes.CDLL`` of the first candidate that loads, for a provider's binding.
+
+    Called inside a binding's loader (live only); every failure is named in
+    the ProbeError, which the seam turns into "library absent".
+    """
+    import ctypes
+
+    errors = []
+    for name in candidates:
+        try:
+            return ctypes.CDLL(name)
+        except OSError as exc:
+            errors.append(str(exc))
+    raise ProbeError(f"cannot load {what}: {'; '.join(errors) or 'no candidate path'}")
 
 
 def _json_load(path: str, what: str) -> Any:

@@ -9,31 +9,19 @@ fixture answers the same calls from its ``calls.json``.
 from __future__ import annotations
 
 from variant_detect._errors import LibraryCallError, ProbeError
+from variant_detect._probe import open_first_library
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import ctypes
     from collections.abc import Callable
     from typing import Any
-
-
-def _load(candidates: list[str], what: str) -> ctypes.CDLL:
-    import ctypes
-
-    errors = []
-    for name in candidates:
-        try:
-            return ctypes.CDLL(name)
-        except OSError as exc:
-            errors.append(str(exc))
-    raise ProbeError(f"cannot load {what}: {'; '.join(errors)}")
 
 
 class RocmCore:
     """``librocm-core``: ``VerErrors getROCmVersion(uint32_t*, uint32_t*, uint32_t*)``."""
 
     def __init__(self, rocm_path: str) -> None:
-        self._lib = _load([f"{rocm_path}/lib/librocm-core.so.1", "librocm-core.so.1"], "rocm-core")
+        self._lib = open_first_library([f"{rocm_path}/lib/librocm-core.so.1", "librocm-core.so.1"], "rocm-core")
 
     def getROCmVersion(self) -> list[int]:
         import ctypes
@@ -52,7 +40,7 @@ class Hip:
 
     def __init__(self, rocm_path: str) -> None:
         names = ["libamdhip64.so.7", "libamdhip64.so.6", "libamdhip64.so"]
-        self._lib = _load([f"{rocm_path}/lib/{n}" for n in names] + names, "hip")
+        self._lib = open_first_library([f"{rocm_path}/lib/{n}" for n in names] + names, "hip")
 
     def hipRuntimeGetVersion(self) -> int:
         import ctypes

@@ -10,6 +10,7 @@ Error codes become :class:`LibraryCallError` with the library's own number.
 from __future__ import annotations
 
 from variant_detect._errors import LibraryCallError, ProbeError
+from variant_detect._probe import open_first_library
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -21,23 +22,11 @@ _UUID_BUFFER = 96
 _VERSION_BUFFER = 80
 
 
-def _open(candidates: Sequence[str], what: str) -> ctypes.CDLL:
-    import ctypes
-
-    errors = []
-    for name in candidates:
-        try:
-            return ctypes.CDLL(name)
-        except OSError as exc:
-            errors.append(str(exc))
-    raise ProbeError(f"cannot load {what}: {'; '.join(errors) or 'no candidate path'}")
-
-
 class Nvml:
     """NVML through ctypes: the calls the nvidia provider makes, nothing more."""
 
     def __init__(self, candidates: Sequence[str]) -> None:
-        self._lib = _open(candidates, "NVML")
+        self._lib = open_first_library(candidates, "NVML")
 
     def _check(self, function: str, rc: int) -> None:
         if rc != 0:
@@ -150,7 +139,7 @@ class Cuda:
     """The CUDA driver API (libcuda) through ctypes."""
 
     def __init__(self, candidates: Sequence[str]) -> None:
-        self._lib = _open(candidates, "libcuda")
+        self._lib = open_first_library(candidates, "libcuda")
 
     def _call(self, function: str, *args: object) -> None:
         try:
