@@ -44,3 +44,13 @@ def test_every_fixture_is_listed_in_the_fixture_table() -> None:
         if fixture.is_dir():
             assert f"| `{fixture.name}` |" in text, f"hw_fixtures/README.md does not list {fixture.name}"
             assert (fixture / "README.md").exists(), f"{fixture.name} has no README"
+
+
+@pytest.mark.parametrize("command", ["rank", "pick", "install", "cache"])
+def test_every_resolver_option_is_in_the_resolver_docs(command: str) -> None:
+    from variant_detect._resolver.cli import _parser as resolver_parser
+
+    text = (ROOT / "docs" / "resolver.md").read_text()
+    options = {o for a in resolver_parser(command)._actions for o in a.option_strings if o not in ("-h", "--help")}
+    missing = sorted(o for o in options if f"`{o}" not in text and f"{o}`" not in text and f" {o}" not in text)
+    assert not missing, f"docs/resolver.md does not document {command} {missing}"
