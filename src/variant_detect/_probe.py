@@ -29,6 +29,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
+    from variant_detect._isolated import Host
+
+    # ("module:callable", JSON args): how a child interpreter builds the binding
+    Isolate = tuple[str, Sequence[Any]]
+
 FIXTURE_ENV = "VARIANT_DETECT_FIXTURE"
 DEFAULT_READ_LIMIT = 1 << 20
 DEFAULT_TIMEOUT = 10.0
@@ -122,13 +127,28 @@ class Probe:
     def run(self, argv: Sequence[str], timeout: float = DEFAULT_TIMEOUT) -> CommandResult:
         raise NotImplementedError
 
-    def library(self, name: str, loader: Callable[[], object], threaded: bool = True) -> Library:
+    def library(
+        self,
+        name: str,
+        loader: Callable[[], object],
+        threaded: bool = True,
+        isolate: Isolate | None = None,
+    ) -> Library:
         """Register *loader* (called lazily, live only) and return the library handle.
 
         Calls into a driver run in a worker thread with a timeout. A library
         whose calls cannot hang (the interpreter answering about itself, a pure
         computation) may pass ``threaded=False`` to skip the thread (~1.5 ms
         for the first one in a process).
+
+        A native driver library should pass ``isolate=("module:callable", args)``:
+        live, the loader is then not called in-process; the binding is built as
+        ``callable(*args)`` (JSON *args*) in a child interpreter, shared by every
+        isolated library of this probe, so a library that crashes or hangs while
+        loading or in a call becomes a ProbeError / ProbeTimeout instead of
+        killing or hanging the caller (``variant_detect._isolated``). Pass it
+        only once a cheap check has found the library: the child costs an
+        interpreter start. Replay ignores both *loader* and *isolate*.
         """
         raise NotImplementedError
 
@@ -184,6 +204,8 @@ class LiveProbe(Probe):
         self._bindings: dict[str, object] = {}
         self._load_errors: dict[str, ProbeError] = {}
         self._unthreaded: set[str] = set()
+        self._isolate: dict[str, Isolate] = {}
+        self._host: Host | None = None
 
     def getenv(self, name: str) -> str | None:
         return os.environ.get(name)
@@ -225,10 +247,18 @@ class LiveProbe(Probe):
             raise ProbeError(f"{argv[0]} printed more than {OUTPUT_LIMIT} bytes; stopped it")
         return CommandResult(process.returncode, b"".join(readers[0].chunks), b"".join(readers[1].chunks))
 
-    def library(self, name: str, loader: Callable[[], object], threaded: bool = True) -> Library:
+    def library(
+        self,
+        name: str,
+        loader: Callable[[], object],
+        threaded: bool = True,
+        isolate: Isolate | None = None,
+    ) -> Library:
         self._loaders.setdefault(name, loader)
         if not threaded:
             self._unthreaded.add(name)
+        if isolate is not None:
+            self._isolate.setdefault(name, isolate)
         return Library(self, name)
 
     def _binding(self, library: str) -> object:
@@ -249,6 +279,12 @@ class LiveProbe(Probe):
         return binding
 
     def _library_call(self, library: str, function: str, args: tuple[Any, ...], timeout: float) -> Any:
+        if library in self._isolate:
+            if self._host is None:
+                from variant_detect._isolated import Host
+
+                self._host = Host()
+            return self._host.call(library, self._isolate[library], function, args, timeout)
         binding = self._binding(library)
         method = getattr(binding, function)
         if library in self._unthreaded:
@@ -441,7 +477,13 @@ class ReplayProbe(Probe):
         )
 
     # -- libraries -----------------------------------------------------------------------
-    def library(self, name: str, loader: Callable[[], object], threaded: bool = True) -> Library:
+    def library(
+        self,
+        name: str,
+        loader: Callable[[], object],
+        threaded: bool = True,
+        isolate: Isolate | None = None,
+    ) -> Library:
         return Library(self, name)
 
     def _library_record(self, library: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from variant_detect._probe import DEFAULT_READ_LIMIT, DEFAULT_TIMEOUT, Library, 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-    from variant_detect._probe import CommandResult
+    from variant_detect._probe import CommandResult, Isolate
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _SERIAL_LINE = re.compile(r"(?im)^(\s*(?:serial(?:[ _]?number)?|board serial)\s*[:=]\s*)(\S.*?)\s*$")
@@ -102,8 +102,14 @@ class RecordingProbe(Probe):
         _store_blob(entry, "stderr", result.stderr)
         return result
 
-    def library(self, name: str, loader: Callable[[], object], threaded: bool = True) -> Library:
-        self.live.library(name, loader, threaded)
+    def library(
+        self,
+        name: str,
+        loader: Callable[[], object],
+        threaded: bool = True,
+        isolate: Isolate | None = None,
+    ) -> Library:
+        self.live.library(name, loader, threaded, isolate)
         self.libraries.setdefault(name, {"load": "ok", "calls": []})
         return Library(self, name)
 

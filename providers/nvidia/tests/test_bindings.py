@@ -133,9 +133,14 @@ class FakeDriverProbe(LiveProbe):
     def listdir(self, path: str) -> list[str]:
         return sorted(p[5:] for p in self._files if path == "/dev" and p.startswith("/dev/"))
 
-    def library(self, name: str, loader: Any) -> Library:
+    def library(self, name: str, loader: Any, threaded: bool = True, isolate: Any = None) -> Library:
+        """The provider's library, from the stand-in's path; isolated as the provider asks."""
         path = self._libs[name]
-        return super().library(name, lambda: _bindings.Nvml([path]) if name == "nvml" else _bindings.Cuda([path]))
+        assert isolate is not None and isolate[0] == f"variant_detect_nvidia._bindings:{name.capitalize()}"
+        isolate = (isolate[0], [[path]])
+        return super().library(
+            name, lambda: _bindings.Nvml([path]) if name == "nvml" else _bindings.Cuda([path]), threaded, isolate
+        )
 
 
 DRIVER_FILES = {

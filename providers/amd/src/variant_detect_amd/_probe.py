@@ -132,9 +132,11 @@ def _read_version_files(probe: Probe, raw: RawSources) -> None:
 
 
 def _call_version(
-    probe: Probe, name: str, function: str, loader: Callable[[], object]
+    probe: Probe, name: str, function: str, loader: Callable[[], object], isolate: tuple[str, list[str]]
 ) -> tuple[list[int] | None, str | None]:
-    library = probe.library(name, loader)
+    # Isolated (a child interpreter, started only here, after a GPU was seen): a
+    # ROCm library that crashes or hangs while loading must not take the caller down.
+    library = probe.library(name, loader, isolate=isolate)
     try:
         answer = library.call(function, timeout=LIBRARY_TIMEOUT)
     except (ProbeError, OSError) as exc:
@@ -150,11 +152,12 @@ def _read_library_versions(probe: Probe, raw: RawSources) -> None:
     from variant_detect_amd import _probe_bindings as _native
 
     rocm_path = raw.env.get("ROCM_PATH") or DEFAULT_ROCM
-    for name, function, loader in (
-        ("rocm-core", "getROCmVersion", lambda: _native.RocmCore(rocm_path)),
-        ("hip", "hipRuntimeGetVersion", lambda: _native.Hip(rocm_path)),
+    for name, function, loader, factory in (
+        ("rocm-core", "getROCmVersion", lambda: _native.RocmCore(rocm_path), "RocmCore"),
+        ("hip", "hipRuntimeGetVersion", lambda: _native.Hip(rocm_path), "Hip"),
     ):
-        version, error = _call_version(probe, name, function, loader)
+        isolate = (f"variant_detect_amd._probe_bindings:{factory}", [rocm_path])
+        version, error = _call_version(probe, name, function, loader, isolate)
         raw.library_versions.append((f"{name}.{function}", version, error))
         if version is not None and _parse.valid_version(version):
             return

@@ -281,7 +281,13 @@ def _from_ld_cache(data: bytes, raw: RawSources) -> None:
 
 
 def _ask(probe: Probe, candidate: Candidate, tables: Tables, system: str) -> None:
-    library = probe.library(f"mpi:{candidate.path}", lambda: MpiBinding(candidate.path))
+    # Isolated (a child interpreter, shared by every candidate): an MPI library whose
+    # constructors crash or hang must not take the caller with it (docs/reliability.md).
+    library = probe.library(
+        f"mpi:{candidate.path}",
+        lambda: MpiBinding(candidate.path),
+        isolate=("variant_detect_mpi._probe:MpiBinding", [candidate.path]),
+    )
     try:
         candidate.version = library.call("MPI_Get_version", timeout=CALL_TIMEOUT)
     except (ProbeError, LibraryCallError) as exc:

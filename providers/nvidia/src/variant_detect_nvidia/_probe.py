@@ -221,6 +221,9 @@ def _look_windows(probe: Probe, raw: RawSources) -> tuple[list[str], list[str]]:
     return nvml, cuda
 
 
+_BINDINGS = "variant_detect_nvidia._bindings"
+
+
 def _loader(kind: str, paths: list[str]) -> object:
     from variant_detect_nvidia import _bindings
 
@@ -246,7 +249,9 @@ def _hung(nvml: NvmlRaw | None) -> bool:
 
 def _ask_nvml(probe: Probe, raw: RawSources, paths: list[str]) -> NvmlRaw:
     out = NvmlRaw()
-    library = probe.library("nvml", lambda: _loader("nvml", paths))
+    # Isolated (a child interpreter): a driver that crashes or hangs while loading
+    # or answering must not take the installer with it (docs/reliability.md).
+    library = probe.library("nvml", lambda: _loader("nvml", paths), isolate=(f"{_BINDINGS}:Nvml", [paths]))
     out.init = ask(library, "nvmlInitWithFlags", NVML_INIT_FLAG_NO_GPUS, timeout=INIT_TIMEOUT)
     if not out.init.ok:
         if out.init.error and out.init.error.startswith("cannot load"):
@@ -313,7 +318,7 @@ def _why_cuda(raw: RawSources) -> str:
 
 def _ask_cuda(probe: Probe, paths: list[str], reason: str) -> CudaRaw:
     out = CudaRaw(reason)
-    library = probe.library("cuda", lambda: _loader("cuda", paths))
+    library = probe.library("cuda", lambda: _loader("cuda", paths), isolate=(f"{_BINDINGS}:Cuda", [paths]))
     out.version = ask(library, "cuDriverGetVersion")
     if out.version.error and out.version.error.startswith("cannot load"):
         out.load_error, out.version = out.version.error, None
