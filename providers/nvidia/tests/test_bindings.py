@@ -182,3 +182,18 @@ def test_live_hang_is_bounded(libs: dict[str, str], monkeypatch: pytest.MonkeyPa
     detection = variant_detect_nvidia.plugin.detect(FakeDriverProbe(libs, DRIVER_FILES))
     assert detection.features == []
     assert any("nvmlInitWithFlags" in w and "did not return within 0.2 s" in w for w in detection.warnings)
+
+
+def test_live_nvml_crashing_on_load_is_a_warning(libs: dict[str, str], tmp_path: Path) -> None:
+    """NVML is loaded in the probe's isolated child: its segfault is a warning, and
+    libcuda, asked next, is loaded in a fresh child and still answers."""
+    (tmp_path / "crash.c").write_text(
+        "#include <signal.h>\n__attribute__((constructor)) static void boom(void) { raise(SIGSEGV); }\n"
+    )
+    crash = tmp_path / "libcrashnvml.so"
+    subprocess.run([CC or "cc", "-shared", "-fPIC", "-o", str(crash), str(tmp_path / "crash.c")], check=True)
+    detection = variant_detect_nvidia.plugin.detect(FakeDriverProbe({**libs, "nvml": str(crash)}, DRIVER_FILES))
+    assert detection.as_profile()["cuda_version_lower_bound"][0] == "12.8"
+    assert any("nvml" in w and "crashed with SIGSEGV while loading nvml" in w for w in detection.warnings), (
+        detection.warnings
+    )

@@ -74,6 +74,13 @@ def ask(library: Library, function: str, *args: object, timeout: float = CALL_TI
         return Answer(function, error=str(exc))
 
 
+def _absent(answer: Answer) -> bool:
+    """The library could not be loaded: not there. A library that hung or crashed
+    the seam's isolated process while loading is there and broken: warned as such."""
+    error = answer.error or ""
+    return error.startswith("cannot load") and not answer.hang and "crashed with" not in error
+
+
 class Device:
     """What NVML said about one GPU, by NVML index (PCI bus order)."""
 
@@ -254,7 +261,7 @@ def _ask_nvml(probe: Probe, raw: RawSources, paths: list[str]) -> NvmlRaw:
     library = probe.library("nvml", lambda: _loader("nvml", paths), isolate=(f"{_BINDINGS}:Nvml", [paths]))
     out.init = ask(library, "nvmlInitWithFlags", NVML_INIT_FLAG_NO_GPUS, timeout=INIT_TIMEOUT)
     if not out.init.ok:
-        if out.init.error and out.init.error.startswith("cannot load"):
+        if _absent(out.init):
             out.load_error, out.init = out.init.error, None
         return out
     out.driver = ask(library, "nvmlSystemGetDriverVersion")
@@ -320,7 +327,7 @@ def _ask_cuda(probe: Probe, paths: list[str], reason: str) -> CudaRaw:
     out = CudaRaw(reason)
     library = probe.library("cuda", lambda: _loader("cuda", paths), isolate=(f"{_BINDINGS}:Cuda", [paths]))
     out.version = ask(library, "cuDriverGetVersion")
-    if out.version.error and out.version.error.startswith("cannot load"):
+    if _absent(out.version):
         out.load_error, out.version = out.version.error, None
         return out
     if out.version.hang:
