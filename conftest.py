@@ -24,6 +24,6 @@ def _no_real_fixture_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests choose their machine explicitly; a developer's shell must not leak in."""
     for name in ("VARIANT_DETECT_FIXTURE", "VARIANT_DETECT_DISABLE", "VARIANT_DETECT_X86_64_LEVEL"):
         monkeypatch.delenv(name, raising=False)
-    from variant_detect import _probe
+    from variant_detect_runtime import _probe
 
     _probe._SHARED.clear()

@@ -19,11 +19,9 @@ import atheris  # type: ignore[import-untyped]
 with atheris.instrument_imports():
     from variant_detect_aarch64 import _parse as aarch64_parse
     from variant_detect_aarch64 import plugin as aarch64
+    from variant_detect_runtime import Provider, ReplayProbe, Report
     from variant_detect_x86_64 import _parse as x86_parse
     from variant_detect_x86_64 import plugin as x86_64
-
-    from variant_detect._probe import ReplayProbe
-    from variant_detect._provider import Provider, Report
 
 _WORK = tempfile.mkdtemp(prefix="fuzz-cpuinfo-")
 # The fixture name carries the OS and architecture (hw_fixtures/README.md).

@@ -17,8 +17,8 @@ from variantlib.api import get_variants_by_priority
 from variantlib.plugins.loader import EntryPointPluginLoader
 
 from variant_detect._discovery import find_plugins
-from variant_detect._probe import LiveProbe, ReplayProbe
 from variant_detect._profile import build_profile
+from variant_detect_runtime import LiveProbe, ReplayProbe
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted(p for p in (ROOT / "hw_fixtures").iterdir() if (p / "expected.json").exists())

@@ -1,6 +1,7 @@
 """Every distribution in the repo is ready to publish.
 
-The core (the repo root) and each ``providers/<name>`` (not ``_template``)
+The command (the repo root), the provider runtime (``runtime/``) and each
+``providers/<name>`` (not ``_template``)
 must build an sdist and, from it, a wheel (``python -m build``), pass
 ``twine check --strict``, and carry its own version, a README, a license
 file, classifiers and ``py.typed``. Builds run on copies in a temporary
@@ -26,7 +27,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVIDERS = sorted(p for p in (ROOT / "providers").iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
-DISTRIBUTIONS = {"core": ROOT, **{f"providers/{p.name}": p for p in PROVIDERS}}
+DISTRIBUTIONS = {"core": ROOT, "runtime": ROOT / "runtime", **{f"providers/{p.name}": p for p in PROVIDERS}}
 # What the core's sdist is made of (pyproject.toml maps providers/_template in).
 CORE_FILES = ("pyproject.toml", "README.md", "LICENSE", "src", "providers/_template")
 _JUNK = shutil.ignore_patterns("build", "dist", "*.egg-info", "__pycache__", "*.pyc", ".*cache", ".tox", ".venv")
@@ -154,7 +155,7 @@ def test_metadata(built: dict[str, Built], key: str) -> None:
         assert needed in classifiers, f"{key}: classifier {needed!r} missing"
 
 
-@pytest.mark.parametrize("key", [k for k in DISTRIBUTIONS if k != "core"])
+@pytest.mark.parametrize("key", [k for k in DISTRIBUTIONS if k.startswith("providers/")])
 def test_provider_version_is_its_own(built: dict[str, Built], key: str) -> None:
     # Each provider is versioned on its own, and its plugin reports that version.
     meta = _get(built, key).metadata()
@@ -194,3 +195,76 @@ def test_sdist_holds_readme_license_and_pyproject(built: dict[str, Built], key: 
         names = {name.split("/", 1)[-1] for name in sdist.getnames()}
     missing = {"README.md", "LICENSE", "pyproject.toml"} - names
     assert not missing, f"{key}: the sdist lacks {', '.join(sorted(missing))}"
+
+
+# -- footprint: a provider installs the runtime and attrs, nothing of the command's --------
+
+# What installing one provider may bring: itself, the runtime, and attrs.
+PROVIDER_FOOTPRINT = 3
+
+
+def _installs(built: dict[str, Built], key: str, work: Path) -> list[str]:
+    """Names pip would install into an empty environment for *key*'s wheel (our wheels local, attrs from the index)."""
+    import json
+
+    wheels = work / "footprint-wheels"
+    wheels.mkdir(exist_ok=True)
+    for other in ("runtime", key):
+        shutil.copy2(_get(built, other).wheels[0], wheels)
+    target = work / f"footprint-{key.replace('/', '-')}"
+    report = work / f"{target.name}.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--dry-run", "--ignore-installed",
+         "--target", str(target), "--find-links", str(wheels), "--report", str(report),
+         str(_get(built, key).wheels[0])],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0 and "attrs" in done.stderr:
+        pytest.skip(f"attrs cannot be fetched from the index here: {done.stderr[-300:]}")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return sorted(item["metadata"]["name"] for item in json.loads(report.read_text())["install"])
+
+
+@pytest.mark.parametrize("key", [k for k in DISTRIBUTIONS if k.startswith("providers/")])
+def test_a_provider_installs_only_itself_the_runtime_and_attrs(
+    built: dict[str, Built], key: str, tmp_path: Path
+) -> None:
+    names = _installs(built, key, tmp_path)
+    provider = _get(built, key).metadata()["Name"]
+    assert names == sorted(["attrs", "variant-detect-runtime", provider]), names
+    assert len(names) <= PROVIDER_FOOTPRINT
+
+
+def test_one_provider_in_a_fresh_venv_answers_as_a_plugin(built: dict[str, Built], tmp_path: Path) -> None:
+    """Install the x86_64 provider's and the runtime's wheels for real and call the plugin."""
+    import venv
+
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=False)
+    python = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
+    wheels = [_get(built, k).wheels[0] for k in ("runtime", "providers/x86_64")]
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--disable-pip-version-check",
+         *map(str, wheels)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0 and "attrs" in done.stderr:
+        pytest.skip(f"attrs cannot be fetched from the index here: {done.stderr[-300:]}")
+    assert done.returncode == 0, done.stderr[-3000:]
+    listed = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "list", "--format=freeze", "--exclude-editable"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    installed = sorted(
+        line.split("==")[0].lower() for line in listed if line.split("==")[0] not in ("pip", "setuptools")
+    )
+    assert installed == ["attrs", "variant-detect-runtime", "variant-detect-x86-64"], installed
+    code = (
+        "import sys, variant_detect_x86_64 as p; configs = p.get_supported_configs(); "
+        "assert isinstance(configs, list); assert all(isinstance(c.values, list) for c in configs); "
+        "assert 'attrs' not in sys.modules and 'variant_detect' not in sys.modules; "
+        "print(len(p.get_all_configs()))"
+    )
+    out = subprocess.run([str(python), "-I", "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) > 50

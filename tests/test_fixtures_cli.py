@@ -14,7 +14,7 @@ import pytest
 
 from variant_detect._cli import main
 from variant_detect._discovery import find_plugins
-from variant_detect.testing import covered_namespaces, load_expected
+from variant_detect_runtime.testing import covered_namespaces, load_expected
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted(p for p in (ROOT / "hw_fixtures").iterdir() if (p / "expected.json").exists())

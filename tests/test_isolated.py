@@ -17,14 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from variant_detect._errors import LibraryCallError, ProbeError, ProbeTimeout
-from variant_detect._isolated import PATH_ENV
-from variant_detect._probe import LiveProbe
 from variant_detect._record import RecordingProbe
+from variant_detect_runtime import LibraryCallError, LiveProbe, ProbeError, ProbeTimeout
+from variant_detect_runtime._isolated import PATH_ENV
 
 TOY = r"""
 import os, sys, time
-from variant_detect._errors import LibraryCallError, ProbeError
+from variant_detect_runtime import LibraryCallError, ProbeError
 
 print("import-time noise on stdout")
 os.write(1, b"raw noise on fd 1\n")

@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from variant_detect import ldcache as _ldcache
-from variant_detect.testing import ldcache_writer
+from variant_detect_runtime import ldcache as _ldcache
+from variant_detect_runtime.testing import ldcache_writer
 
 ENTRIES = [
     (0x0303, "libopenblas.so.0", "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"),

@@ -10,8 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from variant_detect import FixtureError, LibraryCallError, LiveProbe, ProbeError, ProbeTimeout, ReplayProbe
-from variant_detect._probe import is_override_variable
+from variant_detect_runtime import (
+    FixtureError,
+    LibraryCallError,
+    LiveProbe,
+    ProbeError,
+    ProbeTimeout,
+    ReplayProbe,
+    is_override_variable,
+)
 
 
 def make_fixture(root: Path, name: str = "linux-x86_64-test", **files: object) -> str:

@@ -6,18 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from variant_detect import (
-    FeatureConfig,
+from variant_detect_runtime import (
+    Feature,
     InvalidConfigError,
     Probe,
     Provider,
     ReplayProbe,
     Report,
     VariantDetectWarning,
-    feature,
 )
-
-Plain = tuple[str, tuple[str, ...], bool]
 
 
 class Toy(Provider[str]):
@@ -35,20 +32,22 @@ class Toy(Provider[str]):
             raise OSError("driver exploded")
         return self.raw
 
-    def parse(self, raw: str, report: Report) -> list[Plain]:
+    def parse(self, raw: str, report: Report) -> list[Feature]:
         if self.fail_parse:
             raise ValueError("garbage in /proc")
         if raw == "bad-name":
-            return [feature("Level", ["v1"])]
+            return [Feature("Level", ["v1"])]
         if raw == "bad-value":
-            return [feature("level", ["v1", "V2"])]
+            return [Feature("level", ["v1", "V2"])]
         if raw == "empty":
-            return [feature("level", [])]
+            return [Feature("level", [])]
+        if raw == "twice":
+            return [Feature("level", ["v1"]), Feature("level", ["v2"])]
         report.explain("level", "toy-source", "saw v2")
-        return [feature("level", ["v2", "v1"]), feature("arch", ["b", "a"], multi_value=True)]
+        return [Feature("level", ["v2", "v1"]), Feature("arch", ["b", "a"], multi_value=True)]
 
-    def all_features(self) -> list[Plain]:
-        return [feature("level", ["v3", "v2", "v1"]), feature("arch", ["c", "b", "a"], multi_value=True)]
+    def all_features(self) -> list[Feature]:
+        return [Feature("level", ["v3", "v2", "v1"]), Feature("arch", ["c", "b", "a"], multi_value=True)]
 
 
 @pytest.fixture
@@ -61,7 +60,7 @@ def test_detect_returns_plain_features(probe: ReplayProbe) -> None:
     detection = Toy().detect(probe)
     assert detection.as_profile() == {"level": ["v2", "v1"], "arch": ["b", "a"]}
     assert detection.explanations == [("level", "toy-source", "saw v2")]
-    assert detection.config().feature("arch") == FeatureConfig("arch", ["b", "a"], True)
+    assert detection.config().feature("arch") == Feature("arch", ["b", "a"], True)
 
 
 @pytest.mark.parametrize(("kwargs", "source"), [({"fail_collect": True}, "collect"), ({"fail_parse": True}, "parse")])
@@ -72,7 +71,7 @@ def test_a_broken_source_is_a_warning_not_a_crash(probe: ReplayProbe, kwargs: di
     assert detection.warnings[0].startswith(f"toy: {source}: ")
 
 
-@pytest.mark.parametrize("raw", ["bad-name", "bad-value", "empty"])
+@pytest.mark.parametrize("raw", ["bad-name", "bad-value", "empty", "twice"])
 def test_invalid_configs_are_rejected_naming_the_provider(probe: ReplayProbe, raw: str) -> None:
     with pytest.raises(InvalidConfigError, match=r"provider 'toy' \(toy-provider\)"):
         Toy(raw).detect(probe)
@@ -98,7 +97,7 @@ def test_protocol_methods_return_model_objects_and_warn(monkeypatch: pytest.Monk
     monkeypatch.setenv("VARIANT_DETECT_FIXTURE", str(tmp_path / "linux-x86_64-m"))
     configs = Toy().get_supported_configs()
     assert isinstance(configs, list)
-    assert configs == [FeatureConfig("level", ["v2", "v1"]), FeatureConfig("arch", ["b", "a"], True)]
+    assert configs == [Feature("level", ["v2", "v1"]), Feature("arch", ["b", "a"], True)]
     with pytest.warns(VariantDetectWarning, match="toy: collect: OSError: driver exploded"):
         assert Toy(fail_collect=True).get_supported_configs() == []
     assert [c.name for c in Toy().get_all_configs()] == ["level", "arch"]

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from variant_detect import FixtureError, Probe, Provider, ReplayProbe, Report, feature
 from variant_detect._record import RecordingProbe, Redactor, write_fixture
+from variant_detect_runtime import Feature, FixtureError, Probe, Provider, ReplayProbe, Report
 
-Plain = tuple[str, tuple[str, ...], bool]
 UUID = "GPU-8a1b2c3d-1111-2222-3333-444455556666"
 OTHER = "GPU-9f9f9f9f-aaaa-bbbb-cccc-ddddeeeeffff"
 
@@ -46,13 +45,13 @@ class Spy(Provider[dict[str, object]]):
             "serials": [lib.call("nvmlDeviceGetSerial", i) for i in range(count)],
         }
 
-    def parse(self, raw: dict[str, object], report: Report) -> list[Plain]:
+    def parse(self, raw: dict[str, object], report: Report) -> list[Feature]:
         visible = str(raw["visible"]).lower()
         uuids = [str(u).lower() for u in raw["uuids"]]  # type: ignore[attr-defined]
         chosen = [str(i) for i, u in enumerate(uuids) if u.startswith(visible)] if visible else ["0", "1"]
-        return [feature("device", chosen, multi_value=True), feature("devices", [str(len(raw["listing"]))])]  # type: ignore[arg-type]
+        return [Feature("device", chosen, multi_value=True), Feature("devices", [str(len(raw["listing"]))])]  # type: ignore[arg-type]
 
-    def all_features(self) -> list[Plain]:
+    def all_features(self) -> list[Feature]:
         return []
 
 

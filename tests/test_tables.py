@@ -1,10 +1,10 @@
-"""variant_detect.tables: parse once, build once."""
+"""variant_detect_runtime._tables: parse once, build once."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from variant_detect.tables import load_table
+from variant_detect_runtime import load_table
 
 
 def test_load_table_parses_once_per_builder(tmp_path: Path) -> None:

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from variant_detect import __version__ as core_version
 from variant_detect import _newprovider
 from variant_detect._newprovider import MARKER, main, render, template_dir
+from variant_detect_runtime import __version__ as runtime_version
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "providers" / "_template"
@@ -143,10 +143,10 @@ def test_the_profile_path_does_not_import_the_renderer() -> None:
     assert done.stderr.endswith("False")
 
 
-def test_template_requires_this_core_version() -> None:
+def test_template_requires_this_runtime_version() -> None:
     pyproject = (TEMPLATE / "pyproject.toml").read_text()
-    major, minor = core_version.split(".")[:2]
-    assert f'"variant-detect>={major}.{minor},<{major}.{int(minor) + 1}"' in pyproject
+    major, minor = runtime_version.split(".")[:2]
+    assert f'"variant-detect-runtime>={major}.{minor},<{major}.{int(minor) + 1}"' in pyproject
 
 
 # -- docs/writing-a-provider.md cannot drift from the template --------------------------------
@@ -219,11 +219,18 @@ def _core_wheel(work: Path) -> Path:
     return _wheel(source, work / "wheels", "variant_detect")
 
 
+def _runtime_wheel(work: Path) -> Path:
+    """The provider runtime's wheel, built from a copy of its folder."""
+    source = work / "runtime-src"
+    shutil.copytree(ROOT / "runtime", source, ignore=_BUILD_JUNK)
+    return _wheel(source, work / "wheels", "variant_detect_runtime")
+
+
 def _wheel(source: Path, wheels: Path, module: str) -> Path:
     """Build *source*'s wheel with the running interpreter's setuptools (no download)."""
     pip_wheel = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
     _run([*pip_wheel, "-w", wheels, source], source)
-    return next(wheels.glob(f"{module}-*.whl"))
+    return next(wheels.glob(f"{module}-[0-9]*.whl"))
 
 
 class Fresh:
@@ -246,7 +253,7 @@ class Fresh:
         import venv
 
         venv.create(self.venv, with_pip=False)
-        self.pip(_core_wheel(self.work))
+        self.pip(_runtime_wheel(self.work), _core_wheel(self.work))
         # Render with the installed core: the template comes from the wheel.
         _run([self.bin / "variant-detect", "new-provider", "acme_npu", "-q"], self.work, self.env)
         provider_wheel = _wheel(self.provider, self.work / "wheels", "variant_detect_acme_npu")

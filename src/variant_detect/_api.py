@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from variant_detect._profile import build_profile
-from variant_detect._provider import emit_warnings
+from variant_detect_runtime import emit_warnings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from variant_detect._model import ProviderConfig
-    from variant_detect._probe import Probe
+    from variant_detect_runtime import Probe, ProviderConfig
 
 
 def detect(namespaces: Iterable[str] | None = None, probe: Probe | None = None) -> dict[str, ProviderConfig]:
@@ -20,7 +19,7 @@ def detect(namespaces: Iterable[str] | None = None, probe: Probe | None = None) 
     namespace whose provider found nothing is absent from the result.
     """
     if probe is None:
-        from variant_detect._probe import default_probe
+        from variant_detect_runtime import default_probe
 
         probe = default_probe()
     profile = build_profile(probe, namespaces)

@@ -12,7 +12,7 @@ import sys
 import time
 
 from variant_detect import __version__
-from variant_detect._errors import VariantDetectError
+from variant_detect_runtime import VariantDetectError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
-    from variant_detect._probe import Probe
+    from variant_detect_runtime import Probe
 
 # Commands implemented outside this module, imported only when used so the
 # profile path stays cheap: name -> module with ``main(command, argv) -> int``.
@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _probe_for(args: argparse.Namespace) -> Probe:
-    from variant_detect._probe import FIXTURE_ENV, ReplayProbe, default_probe
+    from variant_detect_runtime import FIXTURE_ENV, ReplayProbe, default_probe
 
     if args.fixture is not None:
         probe = ReplayProbe(args.fixture)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import sys
 
-from variant_detect._errors import VariantDetectError
+from variant_detect_runtime import VariantDetectError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

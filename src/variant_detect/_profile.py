@@ -12,16 +12,14 @@ import sys
 import time
 
 from variant_detect._discovery import PluginEntry, find_plugins
-from variant_detect._names import check_features
-from variant_detect._probe import ReplayProbe
-from variant_detect._provider import Detection, Provider, Report
+from variant_detect_runtime import Detection, Provider, ReplayProbe, Report, check_features
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
-    from variant_detect._probe import Probe
+    from variant_detect_runtime import Probe
 
 PROFILE_SCHEMA = 1
 

@@ -15,13 +15,22 @@ import shutil
 import tempfile
 from typing import TYPE_CHECKING, Any
 
-from variant_detect._errors import FixtureError, LibraryCallError, ProbeError, ProbeTimeout
-from variant_detect._probe import DEFAULT_READ_LIMIT, DEFAULT_TIMEOUT, Library, LiveProbe, Probe
+from variant_detect_runtime import (
+    DEFAULT_READ_LIMIT,
+    DEFAULT_TIMEOUT,
+    FixtureError,
+    Library,
+    LibraryCallError,
+    LiveProbe,
+    Probe,
+    ProbeError,
+    ProbeTimeout,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-    from variant_detect._probe import CommandResult, Isolate
+    from variant_detect_runtime._probe import CommandResult, Isolate
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _SERIAL_LINE = re.compile(r"(?im)^(\s*(?:serial(?:[ _]?number)?|board serial)\s*[:=]\s*)(\S.*?)\s*$")

@@ -8,8 +8,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from variant_detect._probe import Probe
     from variant_detect._profile import Profile
+    from variant_detect_runtime import Probe
 
 
 def machine_summary(probe: Probe) -> dict[str, Any]:

@@ -40,8 +40,7 @@ def _bench(label: str, run: object, n: int) -> None:
 def main(n: int) -> None:
     import variant_detect_aarch64
     import variant_detect_x86_64
-
-    from variant_detect._probe import LiveProbe, ReplayProbe
+    from variant_detect_runtime import LiveProbe, ReplayProbe
 
     live = LiveProbe()
     _bench("x86_64, live", lambda: variant_detect_x86_64.plugin.detect(live), n)

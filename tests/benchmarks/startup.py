@@ -38,8 +38,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 PER_PROVIDER = """
 import json, sys, time
 from variant_detect._discovery import find_plugins
-from variant_detect._probe import default_probe
-from variant_detect import _provider
+from variant_detect_runtime import default_probe
+import variant_detect_runtime
 entry = next(e for e in find_plugins() if e.namespace == sys.argv[1])
 probe = default_probe()
 t0 = time.perf_counter()

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from variant_detect_aarch64 import _parse as aarch64
 from variant_detect_aarch64._version import parse_cap
 from variant_detect_amd import _parse as amd
@@ -27,9 +28,8 @@ from variant_detect_mpi import _parse as mpi
 from variant_detect_mpi._table import load as mpi_tables
 from variant_detect_nvidia import _parse as nvidia
 from variant_detect_opencl import _parse as opencl
+from variant_detect_runtime import ldcache
 from variant_detect_x86_64 import _parse as x86
-
-from variant_detect import ldcache
 
 FIXTURES = Path(__file__).resolve().parents[2] / "hw_fixtures"
 

@@ -24,9 +24,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from variant_detect._probe import ReplayProbe
-from variant_detect._provider import Provider, Report
-from variant_detect.testing import fixture_dirs
+from variant_detect_runtime import Provider, ReplayProbe, Report
+from variant_detect_runtime.testing import fixture_dirs
 
 FIXTURES = Path(__file__).resolve().parents[2] / "hw_fixtures"
 NAMESPACES = ("x86_64", "aarch64", "nvidia", "amd", "opencl", "blas_lapack", "mpi")

@@ -69,8 +69,8 @@ def variant_detect(env: dict[str, str], limit: float) -> tuple[subprocess.Comple
 
 _SEAM = r"""
 import ctypes, json, sys, time
-from variant_detect._probe import LiveProbe
-from variant_detect._errors import ProbeError
+from variant_detect_runtime import LiveProbe
+from variant_detect_runtime import ProbeError
 kind, arg = sys.argv[1], sys.argv[2]
 probe = LiveProbe()
 start = time.perf_counter()

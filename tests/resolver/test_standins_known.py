@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from variant_detect._discovery import find_plugins
-from variant_detect._provider import Provider
 from variant_detect._resolver._standins import KNOWN
+from variant_detect_runtime import Provider
 
 
 def test_known_equals_what_our_providers_declare() -> None:

@@ -11,8 +11,8 @@ from importlib.metadata import version
 
 import jsonschema
 import pytest
-from variant_detect._probe import ReplayProbe
-from variant_detect.testing import check_fixture, fixture_dirs, replay
+from variant_detect_runtime import ReplayProbe
+from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
 
 import variant_detect_fictional_hw
 from variant_detect_fictional_hw import _parse, _table

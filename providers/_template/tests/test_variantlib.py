@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from variant_detect.testing import replay
+from variant_detect_runtime.testing import replay
 from variantlib.api import get_variants_by_priority
 from variantlib.plugins import loader as variantlib_loader
 

@@ -8,13 +8,12 @@ import struct
 
 import jsonschema
 import pytest
+
 import variant_detect_aarch64
 from variant_detect_aarch64 import _parse, _table, _version
 from variant_detect_aarch64._provider import VERSION_ENV
-
-from variant_detect._probe import ReplayProbe
-from variant_detect._provider import Report
-from variant_detect.testing import check_fixture, fixture_dirs, replay
+from variant_detect_runtime import ReplayProbe, Report
+from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
 
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
@@ -117,7 +116,7 @@ def test_all_configs_match_wheelnext() -> None:
     # wheelnext's values appear, in wheelnext's relative order.
     assert [v for v in values if v in WHEELNEXT_VERSIONS] == WHEELNEXT_VERSIONS
     assert set(WHEELNEXT_NAMES) <= {c.name for c in configs}
-    assert all(c.values == ("on",) for c in configs[1:])
+    assert all(c.values == ["on"] for c in configs[1:])
 
 
 def test_supported_is_subset_of_all() -> None:

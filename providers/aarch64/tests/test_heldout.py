@@ -16,10 +16,10 @@ from __future__ import annotations
 import os
 
 import pytest
+
 import variant_detect_aarch64
 from variant_detect_aarch64 import _table, _version
-
-from variant_detect.testing import replay
+from variant_detect_runtime.testing import replay
 
 PLUGIN = variant_detect_aarch64.plugin
 

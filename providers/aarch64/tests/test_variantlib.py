@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 
 import pytest
-import variant_detect_aarch64
 from variantlib.api import get_variants_by_priority
 from variantlib.plugins.loader import EntryPointPluginLoader
 
-from variant_detect.testing import replay
+import variant_detect_aarch64
+from variant_detect_runtime.testing import replay
 
 FIXTURES = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "hw_fixtures"))
 

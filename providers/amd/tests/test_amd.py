@@ -8,13 +8,12 @@ import shutil
 
 import jsonschema
 import pytest
+
 import variant_detect_amd
 from variant_detect_amd import _parse, _table
 from variant_detect_amd._provider import AMDProvider
-
-from variant_detect._probe import ReplayProbe
-from variant_detect._provider import Report
-from variant_detect.testing import check_fixture, fixture_dirs, replay
+from variant_detect_runtime import ReplayProbe, Report
+from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
 
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))

@@ -10,9 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from variant_detect_amd import _probe
 
-from variant_detect._probe import LiveProbe
+from variant_detect_amd import _probe
+from variant_detect_runtime import LiveProbe
 
 CC = shutil.which("cc") or shutil.which("gcc")
 pytestmark = pytest.mark.skipif(CC is None or os.name != "posix", reason="needs a C compiler on a POSIX system")

@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 
 import pytest
-import variant_detect_amd
 from variantlib.api import get_variants_by_priority
 from variantlib.plugins.loader import PluginLoader
 from variantlib.variants_json import VariantsJson
 
-from variant_detect.testing import replay
+import variant_detect_amd
+from variant_detect_runtime.testing import replay
 
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
@@ -64,7 +64,7 @@ EXPECTED_RANKING = {
 
 
 def test_every_amd_fixture_has_a_ranking() -> None:
-    from variant_detect.testing import fixture_dirs
+    from variant_detect_runtime.testing import fixture_dirs
 
     assert {os.path.basename(p) for p in fixture_dirs(FIXTURES, "amd")} == set(EXPECTED_RANKING)
 

@@ -10,13 +10,12 @@ import sys
 
 import jsonschema
 import pytest
+
 import variant_detect_blas_lapack
 from variant_detect_blas_lapack import _parse, _probe, _table
 from variant_detect_blas_lapack._provider import parse_override
-
-from variant_detect._probe import ReplayProbe
-from variant_detect._provider import Report
-from variant_detect.testing import check_fixture, fixture_dirs, ldcache_writer, replay
+from variant_detect_runtime import ReplayProbe, Report
+from variant_detect_runtime.testing import check_fixture, fixture_dirs, ldcache_writer, replay
 
 HERE = os.path.dirname(__file__)
 

@@ -7,12 +7,12 @@ import os
 
 import jsonschema
 import pytest
+
 import variant_detect_mpi
 from variant_detect_mpi import _parse, _table
 from variant_detect_mpi._provider import parse_abi_override
-
-from variant_detect import ldcache as _ldcache
-from variant_detect.testing import check_fixture, fixture_dirs, ldcache_writer, replay
+from variant_detect_runtime import ldcache as _ldcache
+from variant_detect_runtime.testing import check_fixture, fixture_dirs, ldcache_writer, replay
 
 HERE = os.path.dirname(__file__)
 
@@ -148,9 +148,7 @@ def test_mpi4py_mpiabi_moves_that_abi_first() -> None:
     assert detection.as_profile()["abi"][0] == "mpich"
     root = fixture("linux-x86_64-generic-mpich-wheel")
     from variant_detect_mpi import _probe
-
-    from variant_detect._probe import ReplayProbe
-    from variant_detect._provider import Report
+    from variant_detect_runtime import ReplayProbe, Report
 
     raw = _probe.collect(ReplayProbe(root, overrides={}))
     raw.mpiabi = "mpiabi"

@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 import variant_detect_nvidia
 from variant_detect_nvidia import _bindings, _probe
-
-from variant_detect._errors import LibraryCallError, ProbeError
-from variant_detect._probe import Library, LiveProbe
+from variant_detect_runtime import Library, LibraryCallError, LiveProbe, ProbeError
 
 CC = shutil.which("cc") or shutil.which("gcc")
 pytestmark = pytest.mark.skipif(CC is None or os.name != "posix", reason="needs a C compiler on a POSIX system")

@@ -7,10 +7,10 @@ import sys
 from typing import Any
 
 import pytest
+
 import variant_detect_nvidia
 from variant_detect_nvidia._visible import cuda_order, parse_visible, select_by_index, select_by_uuid
-
-from variant_detect.testing import replay
+from variant_detect_runtime.testing import replay
 
 sys.path.insert(0, os.path.dirname(__file__))
 from nvidia_testing import FORCE_CUDA, FORCE_SM, lower, set_answer, sm, variant_of

@@ -9,11 +9,11 @@ import sys
 
 import jsonschema
 import pytest
+
 import variant_detect_nvidia
 from variant_detect_nvidia import _parse, _table
-
-from variant_detect._probe import ReplayProbe
-from variant_detect.testing import check_fixture, fixture_dirs, replay
+from variant_detect_runtime import ReplayProbe
+from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
 
 sys.path.insert(0, os.path.dirname(__file__))
 from nvidia_testing import FIXTURES, FORCE_CUDA, FORCE_SM, fixture, lower, sm, upper
@@ -91,7 +91,7 @@ def test_all_configs_equal_the_reference_shape() -> None:
     assert [c.name for c in configs] == ["cuda_version_lower_bound", "cuda_version_upper_bound", "sm_arch"]
     assert [c.multi_value for c in configs] == [False, False, True]
     umd = configs[0].values
-    assert len(umd) == 110 and umd[:3] == ("15.20", "15.19", "15.18") and umd[-2:] == ("11.0", "11")
+    assert len(umd) == 110 and umd[:3] == ["15.20", "15.19", "15.18"] and umd[-2:] == ["11.0", "11"]
     assert configs[1].values == umd
     assert len(configs[2].values) == 160
     assert configs[2].values[0] == "129_real" and configs[2].values[80] == "129_virtual"

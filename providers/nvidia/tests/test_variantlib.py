@@ -7,11 +7,11 @@ import sys
 from typing import Any
 
 import pytest
-import variant_detect_nvidia
 from variantlib.api import get_variants_by_priority
 from variantlib.plugins.loader import DictPluginLoader
 
-from variant_detect.testing import replay
+import variant_detect_nvidia
+from variant_detect_runtime.testing import replay
 
 sys.path.insert(0, os.path.dirname(__file__))
 from nvidia_testing import FORCE_CUDA, FORCE_SM, fixture

@@ -9,12 +9,11 @@ import sys
 
 import jsonschema
 import pytest
+
 import variant_detect_opencl
 from variant_detect_opencl import _parse, _probe_bindings, _table
-
-from variant_detect._errors import LibraryCallError, ProbeError, ProbeTimeout
-from variant_detect._provider import Report
-from variant_detect.testing import check_fixture, fixture_dirs, replay
+from variant_detect_runtime import LibraryCallError, ProbeError, ProbeTimeout, Report
+from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
 
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
@@ -278,7 +277,7 @@ def test_isolated_binding_reports_a_missing_loader(monkeypatch: pytest.MonkeyPat
 
 
 def test_parse_is_pure() -> None:
-    from variant_detect._probe import ReplayProbe
+    from variant_detect_runtime import ReplayProbe
 
     raw = PLUGIN.collect(ReplayProbe(fixture("linux-x86_64-raptorlake-opencl-nvidia-intel"), {}), Report("opencl"))
     first = _parse.parse(raw, _table.load(), Report("opencl"))

@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 
 import pytest
-import variant_detect_opencl
 from variantlib.api import get_variants_by_priority
 from variantlib.plugins.loader import PluginLoader
 from variantlib.variants_json import VariantsJson
 
-from variant_detect.testing import replay
+import variant_detect_opencl
+from variant_detect_runtime.testing import replay
 
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))

@@ -8,10 +8,10 @@ import sys
 
 import jsonschema
 import pytest
-import variant_detect_x86_64
-from variant_detect_x86_64 import _beyond
 
-from variant_detect.testing import check_fixture, fixture_dirs, replay
+import variant_detect_x86_64
+from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
+from variant_detect_x86_64 import _beyond
 
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
@@ -72,10 +72,8 @@ def test_linux_path_imports_nothing_beyond() -> None:
 )
 def test_live_cpuid_stub_agrees_with_the_kernel() -> None:
     """The CPUID+XGETBV stub (the Windows/BSD source) read on this host gives the kernel's flags."""
+    from variant_detect_runtime import LiveProbe, Report
     from variant_detect_x86_64 import _beyond_probe
-
-    from variant_detect._probe import LiveProbe
-    from variant_detect._provider import Report
 
     raw = _beyond_probe.BeyondSources()
     _beyond_probe._collect_cpuid(LiveProbe(), raw)

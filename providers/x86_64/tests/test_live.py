@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-import variant_detect_x86_64
 
-from variant_detect import LiveProbe
+import variant_detect_x86_64
+from variant_detect_runtime import LiveProbe
 
 live_x86_linux = pytest.mark.skipif(
     not (hasattr(os, "uname") and os.uname().sysname == "Linux" and os.uname().machine == "x86_64"),

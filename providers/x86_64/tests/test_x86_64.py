@@ -7,12 +7,12 @@ import os
 
 import jsonschema
 import pytest
+
 import variant_detect_x86_64
+from variant_detect_runtime import ReplayProbe
+from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
 from variant_detect_x86_64 import _parse, _table
 from variant_detect_x86_64._provider import parse_level_cap
-
-from variant_detect._probe import ReplayProbe
-from variant_detect.testing import check_fixture, fixture_dirs, replay
 
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
@@ -122,9 +122,9 @@ def test_all_configs_cover_wheelnext_names_and_levels() -> None:
     configs = PLUGIN.get_all_configs()
     names = [c.name for c in configs]
     assert names[0] == "level"
-    assert configs[0].values == ("v4", "v3", "v2", "v1")
+    assert configs[0].values == ["v4", "v3", "v2", "v1"]
     assert set(WHEELNEXT_NAMES) <= set(names)
-    assert all(c.values == ("on",) for c in configs[1:])
+    assert all(c.values == ["on"] for c in configs[1:])
 
 
 def test_supported_is_subset_of_all() -> None:

@@ -21,13 +21,13 @@ from __future__ import annotations
 import os
 import time
 
-from variant_detect._probe import is_override_variable
+from variant_detect_runtime import is_override_variable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    Plain = tuple[str, tuple[str, ...], bool]
+    from variant_detect_runtime import Feature
 
 CACHE_FORMAT = 1
 TTL_SECONDS = 24 * 3600
@@ -132,7 +132,7 @@ class Cache:
     def _path(self, digest: str) -> str:
         return os.path.join(self.directory, f"{digest}.json")
 
-    def get(self, digest: str, material: str) -> list[Plain] | None:
+    def get(self, digest: str, material: str) -> list[Feature] | None:
         if not self.enabled:
             return None
         path = self._path(digest)
@@ -146,8 +146,10 @@ class Cache:
             return None
         return self._decode(path, blob, material)
 
-    def _decode(self, path: str, blob: bytes, material: str) -> list[Plain] | None:
+    def _decode(self, path: str, blob: bytes, material: str) -> list[Feature] | None:
         import json
+
+        from variant_detect_runtime import check_features
 
         try:
             data = json.loads(blob)
@@ -155,12 +157,17 @@ class Cache:
                 return None
             if time.time() - float(data["created"]) > TTL_SECONDS:
                 return None
-            return [(str(n), tuple(str(v) for v in vs), bool(m)) for n, vs, m in data["features"]]
+            features = data["features"]
+            if not isinstance(features, list):
+                raise TypeError("features is not a list")
+            # Validated like any input: an entry edited into valid JSON of the
+            # wrong shape is a miss, not a trusted answer.
+            return check_features("cache", (tuple(f) if isinstance(f, list) else f for f in features))
         except (ValueError, KeyError, TypeError, RecursionError) as exc:  # "[[[[..." -> RecursionError
             self.warnings.append(f"cache: {path} is corrupt ({type(exc).__name__}); ignored and rewritten")
             return None
 
-    def put(self, digest: str, material: str, features: list[Plain]) -> None:
+    def put(self, digest: str, material: str, features: list[Feature]) -> None:
         if not self.enabled:
             return
         import json

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from variant_detect._errors import VariantDetectError
+from variant_detect_runtime import VariantDetectError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1  # a bug: something we did not foresee

@@ -133,7 +133,7 @@ def query(spec: ProviderSpec, options: Options) -> tuple[list[tuple[str, tuple[s
     """The provider's supported features, or none plus a warning when it fails."""
     import json
 
-    from variant_detect._names import check_features
+    from variant_detect_runtime import check_features
 
     try:
         python = ensure_venv(spec, options)

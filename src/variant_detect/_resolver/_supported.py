@@ -23,11 +23,10 @@ if TYPE_CHECKING:
     from typing import Any
 
     from variant_detect._discovery import PluginEntry
-    from variant_detect._probe import Probe
     from variant_detect._resolver._cache import Cache
     from variant_detect._resolver._metadata import ProviderSpec, VariantsMeta
+    from variant_detect_runtime import Probe
 
-    Plain = tuple[str, tuple[str, ...], bool]
     Supported = dict[str, list[tuple[str, tuple[str, ...]]]]
 
 
@@ -84,8 +83,8 @@ def load_profile(path: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
 
 
 def parse_profile(data: object, path: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
-    from variant_detect._names import check_features
     from variant_detect._resolver._errors import BadInput
+    from variant_detect_runtime import check_features
 
     if not isinstance(data, dict) or not isinstance(data.get("profile"), dict):
         raise BadInput(f"{path}: profile: expected an object with a 'profile' object ({{ns: {{feature: [values]}}}})")
@@ -188,7 +187,7 @@ class _Chooser:
 
 def _detect(entries: list[PluginEntry], options: Options, outcome: Outcome) -> None:
     """Run installed providers in-process (through the cache for a live probe)."""
-    from variant_detect._probe import ReplayProbe, default_probe
+    from variant_detect_runtime import ReplayProbe, default_probe
 
     if options.fixture is not None:
         probe: Probe = ReplayProbe(options.fixture)
@@ -250,7 +249,7 @@ def supported_for(meta: VariantsMeta, options: Options) -> Outcome:
     chooser = _Chooser(options, outcome)
     probe = None
     if options.fixture is not None:
-        from variant_detect._probe import ReplayProbe
+        from variant_detect_runtime import ReplayProbe
 
         probe = ReplayProbe(options.fixture)
     to_detect: list[PluginEntry] = []

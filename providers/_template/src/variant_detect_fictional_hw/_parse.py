@@ -12,18 +12,17 @@ provider follows:
 
 from __future__ import annotations
 
-from variant_detect._provider import feature
+from variant_detect_runtime import Feature
 
 from variant_detect_fictional_hw._probe import ATTRIBUTE_LIMIT, SYSFS_CLASS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Report
 
     from variant_detect_fictional_hw._probe import Device, RawSources
     from variant_detect_fictional_hw._table import Tables
 
-    Plain = tuple[str, tuple[str, ...], bool]
     Capability = tuple[int, int]
 
 # Longer numbers than any driver writes: "3.1", never "1234.5".
@@ -112,13 +111,13 @@ def rank(reading: Reading, tables: Tables) -> tuple[int, Capability]:
     return generation, reading.capability or (-1, -1)
 
 
-def architecture_feature(name: str, tables: Tables) -> Plain:
+def architecture_feature(name: str, tables: Tables) -> Feature:
     """The device's architecture, then every older one it runs code for."""
     index = tables.architectures.index(name)
-    return feature("architecture", tables.architectures[index:])
+    return Feature("architecture", tables.architectures[index:])
 
 
-def capability_feature(reading: Reading, tables: Tables, report: Report) -> list[Plain]:
+def capability_feature(reading: Reading, tables: Tables, report: Report) -> list[Feature]:
     """Every capability the table knows up to the device's, highest first."""
     if reading.capability is None:
         return []
@@ -132,10 +131,10 @@ def capability_feature(reading: Reading, tables: Tables, report: Report) -> list
         report.explain("compute_capability", where, f"{text} is newer than the table; reporting up to {known[-1]}")
     else:
         report.explain("compute_capability", where, f"device reports {text}")
-    return [feature("compute_capability", reversed(known))]
+    return [Feature("compute_capability", reversed(known))]
 
 
-def features_of(reading: Reading, tables: Tables, report: Report) -> list[Plain]:
+def features_of(reading: Reading, tables: Tables, report: Report) -> list[Feature]:
     out = []
     if reading.architecture is not None:
         report.explain("architecture", source(reading.name, "architecture"), f"device is {reading.architecture}")
@@ -143,7 +142,7 @@ def features_of(reading: Reading, tables: Tables, report: Report) -> list[Plain]
     return out + capability_feature(reading, tables, report)
 
 
-def parse(raw: RawSources, tables: Tables, report: Report) -> list[Plain]:
+def parse(raw: RawSources, tables: Tables, report: Report) -> list[Feature]:
     """Features of this machine's best device (``architecture``, then ``compute_capability``)."""
     if raw.system != "Linux":
         report.explain("*", "platform", f"the fictional_hw driver does not exist for {raw.system}")

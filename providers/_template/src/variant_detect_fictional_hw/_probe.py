@@ -15,8 +15,8 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Probe
+    from variant_detect_runtime import Report
 
 # <REPLACE ME>: where your driver lists its devices.
 SYSFS_CLASS = "/sys/class/fictional_hw"

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from variant_detect._provider import Provider, feature
+from variant_detect_runtime import Feature, Provider
 
 from variant_detect_fictional_hw import _parse, _probe, _table
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Probe
+    from variant_detect_runtime import Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 # <REPLACE ME>: your override(s), documented in README.md. The probe answers
 # getenv() from the real environment, or from a fixture's env.json on replay.
@@ -27,10 +26,10 @@ class FictionalHwProvider(Provider[_probe.RawSources]):
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe, report)
 
-    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Feature]:
         return _parse.parse(raw, _table.load(), report)
 
-    def apply_overrides(self, features: list[Plain], probe: Probe, report: Report) -> list[Plain]:
+    def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
         """``VARIANT_DETECT_FICTIONAL_HW_ARCHITECTURE=tars`` forces the architecture.
 
         It applies with no device too, so an image can be built for a machine
@@ -49,10 +48,10 @@ class FictionalHwProvider(Provider[_probe.RawSources]):
         report.explain("architecture", ARCHITECTURE_ENV, effect)
         return [_parse.architecture_feature(name, tables)] + [f for f in features if f[0] != "architecture"]
 
-    def all_features(self) -> list[Plain]:
+    def all_features(self) -> list[Feature]:
         """Everything the provider can ever emit: a superset of every profile."""
         tables = _table.load()
         return [
-            feature("architecture", tables.architectures),
-            feature("compute_capability", reversed(tables.capabilities)),
+            Feature("architecture", tables.architectures),
+            Feature("compute_capability", reversed(tables.capabilities)),
         ]

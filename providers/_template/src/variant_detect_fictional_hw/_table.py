@@ -8,7 +8,7 @@ one-row change that a reviewer can check against the vendor's documentation.
 
 from __future__ import annotations
 
-from variant_detect.tables import load_table
+from variant_detect_runtime import load_table
 
 import os
 

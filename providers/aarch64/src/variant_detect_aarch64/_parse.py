@@ -18,9 +18,9 @@ from variant_detect_aarch64._probe import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._provider import Report
     from variant_detect_aarch64._probe import RawSources
     from variant_detect_aarch64._table import Core, CoreTable, Tables
+    from variant_detect_runtime import Report
 
 ELF_MAGIC = b"\x7fELF"
 EM_AARCH64 = 183  # ELF e_machine, elf.h

@@ -12,13 +12,12 @@ brand string. Windows: ``IsProcessorFeaturePresent`` and the
 
 from __future__ import annotations
 
-from variant_detect._errors import LibraryCallError, ProbeError
+from variant_detect_runtime import LibraryCallError, ProbeError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Library, Probe
-    from variant_detect._provider import Report
     from variant_detect_aarch64._table import Tables
+    from variant_detect_runtime import Library, Probe, Report
 
 AUXV = "/proc/self/auxv"
 CPUINFO = "/proc/cpuinfo"

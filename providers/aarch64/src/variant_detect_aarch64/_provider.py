@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from variant_detect._provider import Provider, feature
 from variant_detect_aarch64 import _parse, _probe, _table, _version
+from variant_detect_runtime import Feature, Provider
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
     from variant_detect_aarch64._table import Core, Tables
+    from variant_detect_runtime import Probe, Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 VERSION_ENV = "VARIANT_DETECT_AARCH64_VERSION"
 
 
-def extension_features(names: set[str], tables: Tables) -> list[Plain]:
-    return [feature(ext.name, ("on",)) for ext in tables.extensions if ext.name in names]
+def extension_features(names: set[str], tables: Tables) -> list[Feature]:
+    return [Feature(ext.name, ("on",)) for ext in tables.extensions if ext.name in names]
 
 
 def _os_facts(
@@ -53,7 +51,7 @@ def _applies(raw: _probe.RawSources, report: Report) -> bool:
     return True
 
 
-def parse(raw: _probe.RawSources, tables: Tables, report: Report) -> list[Plain]:
+def parse(raw: _probe.RawSources, tables: Tables, report: Report) -> list[Feature]:
     if not _applies(raw, report):
         return []
     names, cores, source, core_source = _os_facts(raw, tables, report)
@@ -66,7 +64,7 @@ def parse(raw: _probe.RawSources, tables: Tables, report: Report) -> list[Plain]
         report.explain("version", "platform", "no feature source answered: only the AArch64 baseline (8a) is known")
     core = _version.core_versions(cores, reported, tables, report, core_source) if cores else None
     versions = _version.combine(proof, core, tables, report, core_source or source)
-    return [feature("version", versions), *extension_features(reported, tables)]
+    return [Feature("version", versions), *extension_features(reported, tables)]
 
 
 class AArch64Provider(Provider[_probe.RawSources]):
@@ -82,10 +80,10 @@ class AArch64Provider(Provider[_probe.RawSources]):
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe, report, _table.load())
 
-    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Feature]:
         return parse(raw, _table.load(), report)
 
-    def apply_overrides(self, features: list[Plain], probe: Probe, report: Report) -> list[Plain]:
+    def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
         value = probe.getenv(VERSION_ENV)
         current = next((f for f in features if f[0] == "version"), None)
         if not value or current is None:
@@ -106,8 +104,8 @@ class AArch64Provider(Provider[_probe.RawSources]):
         report.override(VERSION_ENV, value, effect)
         report.explain("version", VERSION_ENV, effect)
         others = [f for f in features if f[0] != "version" and f[0] in allowed]
-        return [feature("version", tables.ordered(kept_versions)), *others]
+        return [Feature("version", tables.ordered(kept_versions)), *others]
 
-    def all_features(self) -> list[Plain]:
+    def all_features(self) -> list[Feature]:
         tables = _table.load()
-        return [feature("version", tables.level_names())] + [feature(e.name, ("on",)) for e in tables.extensions]
+        return [Feature("version", tables.level_names())] + [Feature(e.name, ("on",)) for e in tables.extensions]

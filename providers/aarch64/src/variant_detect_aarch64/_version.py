@@ -19,8 +19,8 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._provider import Report
     from variant_detect_aarch64._table import Core, Tables
+    from variant_detect_runtime import Report
 
 
 def proven(features: set[str], tables: Tables) -> set[str]:

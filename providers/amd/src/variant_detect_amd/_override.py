@@ -14,8 +14,8 @@ from variant_detect_amd import _parse
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._provider import Report
     from variant_detect_amd._table import Tables
+    from variant_detect_runtime import Report
 
 FORCE_GFX = _parse._FORCE_GFX
 FORCE_ROCM = _parse._FORCE_ROCM

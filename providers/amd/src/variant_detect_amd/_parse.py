@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from variant_detect._provider import feature
+from variant_detect_runtime import Feature
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._provider import Report
     from variant_detect_amd._probe import RawSources
     from variant_detect_amd._table import Tables
+    from variant_detect_runtime import Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 NODES = "/sys/class/kfd/kfd/topology/nodes"
 GFX = "gfx_arch"
@@ -223,7 +222,7 @@ def nothing_found(raw: RawSources) -> bool:
     return empty and not any(raw.env.get(name) for name in (*_FORCE_GFX, *_FORCE_ROCM))
 
 
-def parse(raw: RawSources, tables: Tables, report: Report) -> list[Plain]:
+def parse(raw: RawSources, tables: Tables, report: Report) -> list[Feature]:
     """``gfx_arch`` (multi-value) then ``rocm_version``, as amd-variant-provider orders them."""
     if raw.system != "Linux":
         report.explain("*", "platform", f"no AMD GPU detection for {raw.system} (KFD is Linux only)")
@@ -237,14 +236,14 @@ def parse(raw: RawSources, tables: Tables, report: Report) -> list[Plain]:
 
 def _apply_forced(
     names: list[str], version: str | None, raw: RawSources, tables: Tables, report: Report
-) -> list[Plain]:
+) -> list[Feature]:
     forced = False
     if any(raw.env.get(name) for name in (*_FORCE_GFX, *_FORCE_ROCM)):
         from variant_detect_amd import _override
 
         names = _override.forced_gfx(names, raw.env, tables, report)
         version, forced = _override.forced_rocm(version, raw.env, tables, report)
-    features = [feature(GFX, names, multi_value=True)] if names else []
+    features = [Feature(GFX, names, multi_value=True)] if names else []
     if version is not None and (names or forced):
-        features.append(feature(ROCM, (version,)))
+        features.append(Feature(ROCM, (version,)))
     return features

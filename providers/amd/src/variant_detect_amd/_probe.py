@@ -9,15 +9,14 @@ file says nothing; ``amdsmi`` and the ROCm command-line tools only when
 
 from __future__ import annotations
 
-from variant_detect._errors import ProbeError
 from variant_detect_amd import _parse
+from variant_detect_runtime import ProbeError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Probe, Report
 
 NODES = "/sys/class/kfd/kfd/topology/nodes"
 DEV_KFD = "/dev/kfd"

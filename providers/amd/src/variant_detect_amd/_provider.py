@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from variant_detect._provider import Provider, feature
 from variant_detect_amd import _parse, _probe, _table
+from variant_detect_runtime import Feature, Provider
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
-
-    Plain = tuple[str, tuple[str, ...], bool]
+    from variant_detect_runtime import Probe, Report
 
 
 class AMDProvider(Provider[_probe.RawSources]):
@@ -29,15 +26,15 @@ class AMDProvider(Provider[_probe.RawSources]):
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe, report)
 
-    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Feature]:
         if _parse.nothing_found(raw):
             report.explain("*", _parse.NODES, "no KFD topology and no /dev/kfd: no AMD compute GPU")
             return []
         return _parse.parse(raw, _table.load(), report)
 
-    def all_features(self) -> list[Plain]:
+    def all_features(self) -> list[Feature]:
         tables = _table.load()
         return [
-            feature(_parse.GFX, tables.target_names, multi_value=True),
-            feature(_parse.ROCM, tables.rocm_versions),
+            Feature(_parse.GFX, tables.target_names, multi_value=True),
+            Feature(_parse.ROCM, tables.rocm_versions),
         ]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._provider import Report
     from variant_detect_amd._parse import Gpu
+    from variant_detect_runtime import Report
 
 GFX = "gfx_arch"
 

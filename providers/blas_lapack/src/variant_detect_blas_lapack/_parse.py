@@ -18,17 +18,16 @@ by the provider, and beats all of them.
 
 from __future__ import annotations
 
-from variant_detect import ldcache as _ldcache
-from variant_detect._provider import feature
 from variant_detect_blas_lapack._probe import CPUINFO, LD_SO_CACHE, SYSTEM_VERSION
+from variant_detect_runtime import Feature
+from variant_detect_runtime import ldcache as _ldcache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._provider import Report
     from variant_detect_blas_lapack._probe import RawSources
     from variant_detect_blas_lapack._table import Tables
+    from variant_detect_runtime import Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 FEATURE = "provider"
 
@@ -278,5 +277,5 @@ def hints(raw: RawSources, tables: Tables, report: Report) -> list[Hint]:
     ]
 
 
-def parse(raw: RawSources, tables: Tables, report: Report) -> list[Plain]:
-    return [feature(FEATURE, rank(tables.values, hints(raw, tables, report), report))]
+def parse(raw: RawSources, tables: Tables, report: Report) -> list[Feature]:
+    return [Feature(FEATURE, rank(tables.values, hints(raw, tables, report), report))]

@@ -8,13 +8,12 @@ say where the recorded environment's ``sys.path`` and prefix were.
 
 from __future__ import annotations
 
-from variant_detect._errors import ProbeError
+from variant_detect_runtime import ProbeError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
     from variant_detect_blas_lapack._table import Tables
+    from variant_detect_runtime import Probe, Report
 
 CPUINFO = "/proc/cpuinfo"
 # Same limit as the x86_64 provider, so one recording keeps the same bytes for both.

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from variant_detect._provider import Provider, feature
 from variant_detect_blas_lapack import _parse, _probe, _table
+from variant_detect_runtime import Feature, Provider
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Probe, Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 OVERRIDE_ENV = _probe.OVERRIDE_ENV
 
@@ -40,10 +38,10 @@ class BlasLapackProvider(Provider[_probe.RawSources]):
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe, report, _table.load())
 
-    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Feature]:
         return _parse.parse(raw, _table.load(), report)
 
-    def apply_overrides(self, features: list[Plain], probe: Probe, report: Report) -> list[Plain]:
+    def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
         value = probe.getenv(OVERRIDE_ENV)
         if not value or not features:
             return features
@@ -61,7 +59,7 @@ class BlasLapackProvider(Provider[_probe.RawSources]):
         effect = f"order set to {' '.join(new)}"
         report.override(OVERRIDE_ENV, value, effect)
         report.explain(name, OVERRIDE_ENV, f"{new[0]} first, decided by the user override ({effect})")
-        return [feature(name, new, multi), *features[1:]]
+        return [Feature(name, new, multi), *features[1:]]
 
-    def all_features(self) -> list[Plain]:
-        return [feature(_parse.FEATURE, _table.load().values)]
+    def all_features(self) -> list[Feature]:
+        return [Feature(_parse.FEATURE, _table.load().values)]

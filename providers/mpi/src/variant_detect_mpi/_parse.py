@@ -19,15 +19,14 @@ program would load first gives the first values.
 
 from __future__ import annotations
 
-from variant_detect._provider import feature
+from variant_detect_runtime import Feature
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._provider import Report
     from variant_detect_mpi._probe import Candidate, RawSources
     from variant_detect_mpi._table import Tables
+    from variant_detect_runtime import Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 _VERSION_CHARS = frozenset("0123456789.")
 
@@ -175,7 +174,7 @@ def mpiabi_preference(value: str, system: str) -> str:
     return text
 
 
-def parse(raw: RawSources, tables: Tables, report: Report) -> list[Plain]:
+def parse(raw: RawSources, tables: Tables, report: Report) -> list[Feature]:
     for source, problem in raw.problems:
         report.warn(source, problem)
     found = [f for c in raw.candidates if (f := examine(c, tables, raw.system, report)) is not None]
@@ -189,11 +188,11 @@ def parse(raw: RawSources, tables: Tables, report: Report) -> list[Plain]:
             report.explain("abi", "MPI4PY_MPIABI", f"{raw.mpiabi!r}: no library of that ABI found here")
     features = []
     if abis:
-        features.append(feature("abi", abis, True))
+        features.append(Feature("abi", abis, True))
     implementations = list(dict.fromkeys(v for f in found for v in f.implementation))
     if implementations:
-        features.append(feature("implementation", implementations, True))
+        features.append(Feature("implementation", implementations, True))
     versions = std_versions(found, tables, report)
     if versions:
-        features.append(feature("std_version", versions))
+        features.append(Feature("std_version", versions))
     return features

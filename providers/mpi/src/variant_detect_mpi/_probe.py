@@ -14,13 +14,13 @@ functions the standard allows before it (``MPI_Get_version``,
 
 from __future__ import annotations
 
-from variant_detect import ldcache as _ldcache
-from variant_detect._errors import LibraryCallError, ProbeError
+from variant_detect_runtime import LibraryCallError, ProbeError
+from variant_detect_runtime import ldcache as _ldcache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Probe
     from variant_detect_mpi._table import Tables
+    from variant_detect_runtime import Probe
 
 LD_SO_CACHE = "/etc/ld.so.cache"
 LD_SO_CACHE_LIMIT = 8 << 20

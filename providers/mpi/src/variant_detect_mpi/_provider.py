@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from variant_detect._provider import Provider, feature
 from variant_detect_mpi import _probe
+from variant_detect_runtime import Feature, Provider
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Probe, Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 ABI_ENV = "VARIANT_DETECT_MPI_ABI"
 ABIS = ("mpich", "openmpi", "mpiabi.1", "mpiabi", "impi", "msmpi")
@@ -50,7 +48,7 @@ class MpiProvider(Provider[_probe.RawSources]):
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe)
 
-    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Feature]:
         if not raw.candidates and not raw.problems:
             report.explain("abi", "search", "no MPI library in the environment, the prefix or the system")
             return []  # nothing found: no table to load, no parser to import
@@ -58,7 +56,7 @@ class MpiProvider(Provider[_probe.RawSources]):
 
         return _parse.parse(raw, _table.load(), report)
 
-    def apply_overrides(self, features: list[Plain], probe: Probe, report: Report) -> list[Plain]:
+    def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
         value = probe.getenv(ABI_ENV)
         if not value:
             return features
@@ -75,14 +73,14 @@ class MpiProvider(Provider[_probe.RawSources]):
         effect = f"abi order set to {' '.join(new)}"
         report.override(ABI_ENV, value, effect)
         report.explain("abi", ABI_ENV, effect)
-        return [feature("abi", new, True), *(f for f in features if f[0] != "abi")]
+        return [Feature("abi", new, True), *(f for f in features if f[0] != "abi")]
 
-    def all_features(self) -> list[Plain]:
+    def all_features(self) -> list[Feature]:
         from variant_detect_mpi import _table
 
         tables = _table.load()
         return [
-            feature("abi", ABIS, True),
-            feature("implementation", _implementation_values(tables.implementation_names()), True),
-            feature("std_version", reversed(tables.standard_versions)),
+            Feature("abi", ABIS, True),
+            Feature("implementation", _implementation_values(tables.implementation_names()), True),
+            Feature("std_version", reversed(tables.standard_versions)),
         ]

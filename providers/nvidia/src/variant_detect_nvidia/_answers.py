@@ -23,9 +23,9 @@ from variant_detect_nvidia._visible import cuda_order, parse_visible, select_by_
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._provider import Report
     from variant_detect_nvidia._probe import Answer, CudaRaw, Device, NvmlRaw, RawSources
     from variant_detect_nvidia._table import Tables
+    from variant_detect_runtime import Report
 
     Version = tuple[int, int]
 

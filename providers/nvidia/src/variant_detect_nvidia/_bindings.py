@@ -9,8 +9,7 @@ Error codes become :class:`LibraryCallError` with the library's own number.
 
 from __future__ import annotations
 
-from variant_detect._errors import LibraryCallError, ProbeError
-from variant_detect._probe import open_first_library
+from variant_detect_runtime import LibraryCallError, ProbeError, open_first_library
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

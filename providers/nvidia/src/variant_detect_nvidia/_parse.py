@@ -9,20 +9,19 @@ forced one is not range-checked; only the highest compute capability counts.
 
 from __future__ import annotations
 
-from variant_detect._provider import feature
 from variant_detect_nvidia._probe import (
     FORCE_CUDA_ENV,
     FORCE_SM_ENV,
 )
 from variant_detect_nvidia._visible import parse_visible
+from variant_detect_runtime import Feature
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._provider import Report
     from variant_detect_nvidia._probe import Answer, NvmlRaw, RawSources
     from variant_detect_nvidia._table import Tables
+    from variant_detect_runtime import Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
     Version = tuple[int, int]
 
 LOWER = "cuda_version_lower_bound"
@@ -65,7 +64,7 @@ def sm_values(cc: Version) -> list[str]:
     return [f"{major}{m}_real" for m in range(minor, -1, -1)] + [f"{major}0_virtual"]
 
 
-def all_features(tables: Tables) -> list[Plain]:
+def all_features(tables: Tables) -> list[Feature]:
     umd = [
         _version_text(major, m)
         for major in range(tables.cuda_major[1], tables.cuda_major[0] - 1, -1)
@@ -74,7 +73,7 @@ def all_features(tables: Tables) -> list[Plain]:
     majors = range(tables.sm_major[1], tables.sm_major[0] - 1, -1)
     minors = range(tables.sm_minor[1], tables.sm_minor[0] - 1, -1)
     sm = [f"{a}{b}_{kind}" for kind in ("real", "virtual") for a in majors for b in minors]
-    return [feature(LOWER, umd), feature(UPPER, umd), feature(SM, sm, multi_value=True)]
+    return [Feature(LOWER, umd), Feature(UPPER, umd), Feature(SM, sm, multi_value=True)]
 
 
 # -- small parsers ------------------------------------------------------------------------
@@ -204,7 +203,7 @@ def why_ask_cuda(raw: RawSources) -> str:
 
 
 # -- the whole decision -------------------------------------------------------------------
-def parse(raw: RawSources, tables: Tables, report: Report) -> list[Plain]:
+def parse(raw: RawSources, tables: Tables, report: Report) -> list[Feature]:
     """Features from raw sources; FORCE variables win over detection, as in the reference."""
     from variant_detect_nvidia._answers import Found, interpret
 
@@ -214,8 +213,9 @@ def parse(raw: RawSources, tables: Tables, report: Report) -> list[Plain]:
     umd = forced_umd or _detected_umd(found, tables, report)
     if umd is None:
         return []
-    features = [feature(LOWER, lower_bound_values(umd, tables)), feature(UPPER, upper_bound_values(umd, tables))]
-    features = [f for f in features if f[1]]  # a forced 10.x has no lower bound, a forced 16.x no upper one
+    bounds = [(LOWER, lower_bound_values(umd, tables)), (UPPER, upper_bound_values(umd, tables))]
+    # a forced 10.x has no lower bound, a forced 16.x no upper one
+    features = [Feature(name, values) for name, values in bounds if values]
     cc = forced_sm or _highest_cc(found, report)
     if cc is not None:
         if cc < tables.min_cc:
@@ -225,7 +225,7 @@ def parse(raw: RawSources, tables: Tables, report: Report) -> list[Plain]:
                 f"({tables.min_cc[0]}.{tables.min_cc[1]}); no sm_arch",
             )
         else:
-            features.append(feature(SM, sm_values(cc), multi_value=True))
+            features.append(Feature(SM, sm_values(cc), multi_value=True))
     return features
 
 

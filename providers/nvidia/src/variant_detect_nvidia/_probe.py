@@ -10,12 +10,11 @@ decided in ``_parse``.
 
 from __future__ import annotations
 
-from variant_detect._errors import LibraryCallError, ProbeError, ProbeTimeout
+from variant_detect_runtime import LibraryCallError, ProbeError, ProbeTimeout
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Library, Probe
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Library, Probe, Report
 
 FORCE_CUDA_ENV = "NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION"
 FORCE_SM_ENV = "NV_VARIANT_PROVIDER_FORCE_SM_ARCH"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from variant_detect._provider import Provider
 from variant_detect_nvidia import _probe
+from variant_detect_runtime import Provider
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Feature, Probe, Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 FORCE_CUDA_ENV = _probe.FORCE_CUDA_ENV
 FORCE_SM_ENV = _probe.FORCE_SM_ENV
@@ -33,7 +31,7 @@ class NvidiaProvider(Provider[_probe.RawSources]):
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe, report)
 
-    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Feature]:
         if not raw.present and not (raw.force_cuda or raw.force_sm):
             # The common case on the start-up path: no driver, nothing forced.
             # Skip the table (json) and the parsing modules altogether.
@@ -43,7 +41,7 @@ class NvidiaProvider(Provider[_probe.RawSources]):
 
         return _parse.parse(raw, _table.load(), report)
 
-    def all_features(self) -> list[Plain]:
+    def all_features(self) -> list[Feature]:
         from variant_detect_nvidia import _parse, _table
 
         return _parse.all_features(_table.load())

@@ -7,14 +7,13 @@ is a warning and changes nothing.
 
 from __future__ import annotations
 
-from variant_detect._provider import feature
+from variant_detect_runtime import Feature
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._provider import Report
     from variant_detect_opencl._table import Tables
+    from variant_detect_runtime import Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 VERSION_ENV = "VARIANT_DETECT_OPENCL_GPU_VERSION"
 VENDOR_ENV = "VARIANT_DETECT_OPENCL_GPU_VENDOR"
@@ -44,8 +43,8 @@ def _merge(values: list[str], order: list[str], extra: list[str]) -> list[str]:
 
 
 def apply(
-    features: list[Plain], version: str | None, vendor: str | None, tables: Tables, report: Report
-) -> list[Plain]:
+    features: list[Feature], version: str | None, vendor: str | None, tables: Tables, report: Report
+) -> list[Feature]:
     current = {name: list(values) for name, values, _multi in features}
     versions = _versions(version, tables, report) if version else None
     vendors = _vendors(vendor, tables, report) if vendor else None
@@ -63,5 +62,5 @@ def apply(
     out = []
     for name, multi in (("gpu_version", False), ("gpu_vendor", True), ("device_type", True), ("version", False)):
         if current.get(name):
-            out.append(feature(name, current[name], multi_value=multi))
+            out.append(Feature(name, current[name], multi_value=multi))
     return out

@@ -13,17 +13,16 @@ Features, in priority order (docs/providers/opencl.md explains the design):
 
 from __future__ import annotations
 
-from variant_detect._provider import feature
+from variant_detect_runtime import Feature
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from variant_detect._provider import Report
     from variant_detect_opencl._probe import RawSources
     from variant_detect_opencl._table import Tables
+    from variant_detect_runtime import Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 CL_DEVICE_TYPE = 0x1000
 CL_DEVICE_VENDOR_ID = 0x1001
@@ -191,25 +190,25 @@ def gpu_vendors(gpus: list[Device], tables: Tables, report: Report) -> list[str]
     return names
 
 
-def features_of(found: list[Device], tables: Tables, report: Report) -> list[Plain]:
+def features_of(found: list[Device], tables: Tables, report: Report) -> list[Feature]:
     gpus = [d for d in found if d.kind == "gpu"]
     out = []
     gpu_versions = _union_versions(gpus, tables)
     if gpu_versions:
-        out.append(feature("gpu_version", gpu_versions))
+        out.append(Feature("gpu_version", gpu_versions))
     vendors = gpu_vendors(gpus, tables, report)
     if vendors:
-        out.append(feature("gpu_vendor", vendors, multi_value=True))
+        out.append(Feature("gpu_vendor", vendors, multi_value=True))
     kinds = [kind for kind, _bit in tables.device_types if any(d.kind == kind for d in found)]
     if kinds:
-        out.append(feature("device_type", kinds, multi_value=True))
+        out.append(Feature("device_type", kinds, multi_value=True))
     versions = _union_versions(found, tables)
     if versions:
-        out.append(feature("version", versions))
+        out.append(Feature("version", versions))
     return out
 
 
-def parse(raw: RawSources, tables: Tables, report: Report) -> list[Plain]:
+def parse(raw: RawSources, tables: Tables, report: Report) -> list[Feature]:
     for path, _library, error in raw.icds:
         if error is not None:
             report.warn(path, f"cannot read ICD file: {error}")

@@ -8,14 +8,13 @@ real query in a child process under a timeout.
 
 from __future__ import annotations
 
-from variant_detect._errors import LibraryCallError, ProbeError
+from variant_detect_runtime import LibraryCallError, ProbeError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Probe, Report
 
 VENDORS_DIR = "/etc/OpenCL/vendors"
 MACOS_FRAMEWORK = "/System/Library/Frameworks/OpenCL.framework"

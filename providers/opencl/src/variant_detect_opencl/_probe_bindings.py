@@ -10,7 +10,7 @@ the child. A fixture answers the same calls from its ``calls.json``.
 
 from __future__ import annotations
 
-from variant_detect._errors import LibraryCallError, ProbeError, ProbeTimeout
+from variant_detect_runtime import LibraryCallError, ProbeError, ProbeTimeout
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

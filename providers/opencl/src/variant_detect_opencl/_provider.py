@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from variant_detect._provider import Provider, feature
 from variant_detect_opencl import _parse, _probe
+from variant_detect_runtime import Feature, Provider
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Probe, Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 GPU_VERSION_ENV = "VARIANT_DETECT_OPENCL_GPU_VERSION"
 GPU_VENDOR_ENV = "VARIANT_DETECT_OPENCL_GPU_VENDOR"
@@ -29,7 +27,7 @@ class OpenCLProvider(Provider[_probe.RawSources]):
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe, report)
 
-    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Feature]:
         if _parse.nothing_found(raw):
             report.explain("*", "ICD registry", f"no OpenCL ICD registered ({raw.registry or raw.system})")
             return []
@@ -37,7 +35,7 @@ class OpenCLProvider(Provider[_probe.RawSources]):
 
         return _parse.parse(raw, _table.load(), report)
 
-    def apply_overrides(self, features: list[Plain], probe: Probe, report: Report) -> list[Plain]:
+    def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
         version, vendor = probe.getenv(GPU_VERSION_ENV), probe.getenv(GPU_VENDOR_ENV)
         if not version and not vendor:
             return features
@@ -45,14 +43,14 @@ class OpenCLProvider(Provider[_probe.RawSources]):
 
         return _override.apply(features, version, vendor, _table.load(), report)
 
-    def all_features(self) -> list[Plain]:
+    def all_features(self) -> list[Feature]:
         from variant_detect_opencl import _table
 
         tables = _table.load()
         kinds = [kind for kind, _bit in tables.device_types]
         return [
-            feature("gpu_version", tables.versions),
-            feature("gpu_vendor", tables.vendor_names, multi_value=True),
-            feature("device_type", kinds, multi_value=True),
-            feature("version", tables.versions),
+            Feature("gpu_version", tables.versions),
+            Feature("gpu_vendor", tables.vendor_names, multi_value=True),
+            Feature("device_type", kinds, multi_value=True),
+            Feature("version", tables.versions),
         ]

@@ -17,7 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Report
     from variant_detect_x86_64._beyond_probe import BeyondSources
 
 _PATH = os.path.join(os.path.dirname(__file__), "data", "beyond.json")

@@ -9,13 +9,13 @@ fallback when CPUID is refused.
 
 from __future__ import annotations
 
-from variant_detect._errors import LibraryCallError, ProbeError
+from variant_detect_runtime import LibraryCallError, ProbeError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from variant_detect._probe import Library, Probe
+    from variant_detect_runtime import Library, Probe
 
 SYSCTL = "sysctlbyname (Darwin)"
 CPUID = "cpuid"

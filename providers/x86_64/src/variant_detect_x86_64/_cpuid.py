@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sys
 
-from variant_detect._errors import ProbeError
+from variant_detect_runtime import ProbeError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from variant_detect._provider import feature
+from variant_detect_runtime import Feature
 from variant_detect_x86_64._probe import CPUINFO, CPUINFO_LIMIT, X86_MACHINES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Report
     from variant_detect_x86_64._probe import RawSources
     from variant_detect_x86_64._table import Tables
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 # The kernel prints a few hundred flags (~1.5 KiB); a longer line is not cpuinfo.
 MAX_FLAGS_LINE = 16 * 1024
@@ -75,19 +74,19 @@ def highest_level(flags: frozenset[str], tables: Tables, report: Report) -> int:
     return best
 
 
-def level_feature(best: int, tables: Tables) -> list[Plain]:
+def level_feature(best: int, tables: Tables) -> list[Feature]:
     if best < 0:
         return []
     names = tables.level_names()[: best + 1]
-    return [feature("level", reversed(names))]
+    return [Feature("level", reversed(names))]
 
 
-def extension_features(flags: frozenset[str], tables: Tables, allowed: frozenset[str] | None) -> list[Plain]:
+def extension_features(flags: frozenset[str], tables: Tables, allowed: frozenset[str] | None) -> list[Feature]:
     """One ``<name> = on`` per extension present, in the table's priority order."""
     out = []
     for name, flag in tables.extensions:
         if flag in flags and (allowed is None or flag in allowed):
-            out.append(feature(name, ("on",)))
+            out.append(Feature(name, ("on",)))
     return out
 
 
@@ -110,7 +109,7 @@ def read_flags(raw: RawSources, report: Report) -> frozenset[str] | None:
         return None
 
 
-def parse(raw: RawSources, tables: Tables, report: Report) -> list[Plain]:
+def parse(raw: RawSources, tables: Tables, report: Report) -> list[Feature]:
     """Features of this machine: ``level`` first, then extensions by priority."""
     flags = read_flags(raw, report)
     if flags is None:

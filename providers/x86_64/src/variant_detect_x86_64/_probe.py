@@ -4,8 +4,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Probe, Report
     from variant_detect_x86_64._beyond_probe import BeyondSources
 
 CPUINFO = "/proc/cpuinfo"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from variant_detect._provider import Provider, feature
+from variant_detect_runtime import Feature, Provider
 from variant_detect_x86_64 import _parse, _probe, _table
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Probe, Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 LEVEL_ENV = "VARIANT_DETECT_X86_64_LEVEL"
 
@@ -43,10 +41,10 @@ class X8664Provider(Provider[_probe.RawSources]):
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe, report)
 
-    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Feature]:
         return _parse.parse(raw, _table.load(), report)
 
-    def apply_overrides(self, features: list[Plain], probe: Probe, report: Report) -> list[Plain]:
+    def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
         value = probe.getenv(LEVEL_ENV)
         level = next((f for f in features if f[0] == "level"), None)
         if not value or level is None:
@@ -71,7 +69,7 @@ class X8664Provider(Provider[_probe.RawSources]):
         kept = [f for f in features if f[0] != "level" and flag_of.get(f[0]) in allowed]
         return _parse.level_feature(cap, tables) + kept
 
-    def all_features(self) -> list[Plain]:
+    def all_features(self) -> list[Feature]:
         tables = _table.load()
-        levels = [feature("level", reversed(tables.level_names()))]
-        return levels + [feature(name, ("on",)) for name, _flag in tables.extensions]
+        levels = [Feature("level", reversed(tables.level_names()))]
+        return levels + [Feature(name, ("on",)) for name, _flag in tables.extensions]

@@ -5,7 +5,7 @@ for fixtures of providers that read the system library cache.
 
 Public so that third-party providers can test themselves the way ours do::
 
-    from variant_detect.testing import fixture_dirs, check_fixture
+    from variant_detect_runtime.testing import fixture_dirs, check_fixture
 
     @pytest.mark.parametrize("fixture", fixture_dirs(FIXTURES, "x86_64"), ids=os.path.basename)
     def test_fixture(fixture):
@@ -18,9 +18,9 @@ import json
 import os
 from typing import Any
 
-from variant_detect import _ldcache_writer as ldcache_writer
-from variant_detect._probe import ReplayProbe
-from variant_detect._provider import Detection, Provider
+from variant_detect_runtime import _ldcache_writer as ldcache_writer
+from variant_detect_runtime._probe import ReplayProbe
+from variant_detect_runtime._provider import Detection, Provider
 
 __all__ = [
     "check_fixture",

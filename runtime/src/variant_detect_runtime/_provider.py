@@ -15,26 +15,27 @@ protocol (``get_supported_configs()``, ``get_all_configs()``,
 ``all_properties_compatible``, ``namespace``), so a module-level instance can be
 named by an entry point in group ``variant_plugins``.
 
-Features travel as validated plain tuples ``(name, values, multi_value)``; the
-attrs model (:mod:`variant_detect._model`) is built only at the plugin-protocol
-boundary, so the CLI's start-up path never pays for importing attrs.
+Features are :class:`~variant_detect_runtime.Feature` objects from end to end:
+the plugin protocol returns them as they are, and the attrs model
+(:class:`~variant_detect_runtime.ProviderConfig`) is built only when a library
+caller asks for it, so no installer's plugin call pays for importing attrs.
 """
 
 from __future__ import annotations
 
-from variant_detect._errors import InvalidConfigError, VariantDetectWarning
-from variant_detect._names import check_features, check_name
+from variant_detect_runtime._errors import InvalidConfigError, VariantDetectWarning
+from variant_detect_runtime._feature import Feature, check_features
+from variant_detect_runtime._names import check_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Generic, TypeVar
 
-    from variant_detect._model import FeatureConfig, ProviderConfig
-    from variant_detect._probe import Probe
+    from variant_detect_runtime._model import ProviderConfig
+    from variant_detect_runtime._probe import Probe
 
     RawT = TypeVar("RawT")
-    Plain = tuple[str, tuple[str, ...], bool]
 else:
 
     class Generic:
@@ -44,11 +45,6 @@ else:
     RawT = None
 
 DISABLE_ENV = "VARIANT_DETECT_DISABLE"
-
-
-def feature(name: str, values: Iterable[str], multi_value: bool = False) -> Plain:
-    """Build a feature in plain form (validated later, with the provider's name)."""
-    return (name, tuple(values), multi_value)
 
 
 class Report:
@@ -92,7 +88,7 @@ class Detection:
     def __init__(
         self,
         namespace: str,
-        features: list[Plain],
+        features: list[Feature],
         report: Report,
         distribution: str = "",
         version: str = "",
@@ -111,9 +107,9 @@ class Detection:
 
     def config(self) -> ProviderConfig:
         """The attrs model of this detection (imports attrs)."""
-        from variant_detect._model import ProviderConfig
+        from variant_detect_runtime._model import ProviderConfig
 
-        return ProviderConfig.from_plain(self.namespace, self.features)
+        return ProviderConfig(self.namespace, self.features)
 
 
 def disabled_namespaces(value: str | None) -> set[str]:
@@ -139,13 +135,13 @@ class Provider(Generic[RawT]):
     def collect(self, probe: Probe, report: Report) -> RawT:
         raise NotImplementedError
 
-    def parse(self, raw: RawT, report: Report) -> list[Plain]:
+    def parse(self, raw: RawT, report: Report) -> list[Feature]:
         raise NotImplementedError
 
-    def all_features(self) -> list[Plain]:
+    def all_features(self) -> list[Feature]:
         raise NotImplementedError
 
-    def apply_overrides(self, features: list[Plain], probe: Probe, report: Report) -> list[Plain]:
+    def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
         """Apply this provider's environment overrides; the default has none."""
         return features
 
@@ -156,14 +152,14 @@ class Provider(Generic[RawT]):
     def detect(self, probe: Probe | None = None) -> Detection:
         """Run the provider; never raises for a missing or broken source."""
         if probe is None:
-            from variant_detect._probe import default_probe
+            from variant_detect_runtime._probe import default_probe
 
             probe = default_probe()
         report = Report(self.namespace)
         features = self._detect_features(probe, report)
         return Detection(self.namespace, features, report, self.distribution, self.version)
 
-    def _detect_features(self, probe: Probe, report: Report) -> list[Plain]:
+    def _detect_features(self, probe: Probe, report: Report) -> list[Feature]:
         disabled = probe.getenv(DISABLE_ENV)
         if self.namespace in disabled_namespaces(disabled):
             report.override(DISABLE_ENV, disabled or "", "namespace disabled: no features reported")
@@ -176,12 +172,16 @@ class Provider(Generic[RawT]):
         try:
             features = self.parse(raw, report)
             features = self.apply_overrides(features, probe, report)
+        except InvalidConfigError as exc:
+            # A name or value breaking the rules is this provider's bug, not the
+            # machine's: loud, naming the provider (the fuzz suite keeps it away).
+            raise InvalidConfigError(f"{self._where()}: {exc}") from None
         except Exception as exc:  # noqa: BLE001
             report.warn("parse", f"{type(exc).__name__}: {exc}")
             return []
         return self.validate(features)
 
-    def validate(self, features: Iterable[tuple[object, Iterable[object], object]]) -> list[Plain]:
+    def validate(self, features: Iterable[object]) -> list[Feature]:
         """Check names and values; a bad one is rejected naming this provider."""
         check_name("namespace", self.namespace, self._where())
         try:
@@ -189,20 +189,16 @@ class Provider(Generic[RawT]):
         except InvalidConfigError as exc:
             raise InvalidConfigError(f"{self._where()}: {exc}") from None
 
-    # -- the variantlib 0.2.2 plugin protocol -------------------------------------------
-    def get_supported_configs(self) -> list[FeatureConfig]:
-        """What this machine supports (called with no arguments by variantlib)."""
+    # -- the plugin protocol (PEP 850; variantlib 0.2.2 also calls get_all_configs) -------
+    def get_supported_configs(self) -> list[Feature]:
+        """What this machine supports, features by priority (called with no arguments)."""
         detection = self.detect()
         emit_warnings(detection.warnings)
-        from variant_detect._model import FeatureConfig
+        return list(detection.features)
 
-        return [FeatureConfig.from_plain(p) for p in detection.features]
-
-    def get_all_configs(self) -> list[FeatureConfig]:
+    def get_all_configs(self) -> list[Feature]:
         """Every feature and value this provider can ever emit."""
-        from variant_detect._model import FeatureConfig
-
-        return [FeatureConfig.from_plain(p) for p in self.validate(self.all_features())]
+        return self.validate(self.all_features())
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} namespace={self.namespace!r} {self.distribution} {self.version}>"

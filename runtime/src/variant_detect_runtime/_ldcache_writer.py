@@ -3,7 +3,7 @@
 The spec-derived fixtures' ``sysroot/etc/ld.so.cache`` were written with this
 script, from the layout in glibc ``sysdeps/generic/dl-cache.h``::
 
-    python -m variant_detect._ldcache_writer OUT [--format new|old|compat] \
+    python -m variant_detect_runtime._ldcache_writer OUT [--format new|old|compat] \
         'libopenblas.so.0=/usr/lib/x86_64-linux-gnu/libopenblas.so.0' ...
 
 Flags default to ``0x0303`` (libc6, x86-64), as ldconfig on x86-64 writes them.
@@ -70,7 +70,7 @@ def compat_format(entries: list[tuple[int, str, str]]) -> bytes:
     return head + body + b"\0" * pad + new
 
 
-USAGE = "usage: python -m variant_detect._ldcache_writer OUT [--format new|old|compat] SONAME=PATH ..."
+USAGE = "usage: python -m variant_detect_runtime._ldcache_writer OUT [--format new|old|compat] SONAME=PATH ..."
 
 
 def main(argv: list[str]) -> int:

@@ -2,7 +2,7 @@
 in ``dlopen``, a library's constructors or a later call cannot take the caller
 with it.
 
-Used by :meth:`variant_detect._probe.LiveProbe.library` when a provider passes
+Used by :meth:`variant_detect_runtime._probe.LiveProbe.library` when a provider passes
 ``isolate=("module:callable", args)``: the parent (:class:`Host`) starts one
 child per probe on the first isolated call, and reuses it for every isolated
 library of that probe. The child (:func:`main`) builds each binding with
@@ -39,7 +39,7 @@ from __future__ import annotations
 import os
 import sys
 
-from variant_detect._errors import LibraryCallError, ProbeError, ProbeTimeout
+from variant_detect_runtime._errors import LibraryCallError, ProbeError, ProbeTimeout
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ START_TIMEOUT = 10.0
 _BOOTSTRAP = (
     "import os, sys\n"
     f"sys.path[:0] = [p for p in os.environ.get({PATH_ENV!r}, '').split(os.pathsep) if p]\n"
-    "from variant_detect._isolated import main\n"
+    "from variant_detect_runtime._isolated import main\n"
     "main()\n"
 )
 

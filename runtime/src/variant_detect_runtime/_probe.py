@@ -14,9 +14,8 @@ needs it: this module is on the start-up path of every install.
 from __future__ import annotations
 
 import os
-import sys
 
-from variant_detect._errors import (
+from variant_detect_runtime._errors import (
     FixtureError,
     LibraryCallError,
     ProbeError,
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
-    from variant_detect._isolated import Host
+    from variant_detect_runtime._isolated import Host
 
     # ("module:callable", JSON args): how a child interpreter builds the binding
     Isolate = tuple[str, Sequence[Any]]
@@ -146,7 +145,7 @@ class Probe:
         ``callable(*args)`` (JSON *args*) in a child interpreter, shared by every
         isolated library of this probe, so a library that crashes or hangs while
         loading or in a call becomes a ProbeError / ProbeTimeout instead of
-        killing or hanging the caller (``variant_detect._isolated``). Pass it
+        killing or hanging the caller (``variant_detect_runtime._isolated``). Pass it
         only once a cheap check has found the library: the child costs an
         interpreter start. Replay ignores both *loader* and *isolate*.
         """
@@ -281,7 +280,7 @@ class LiveProbe(Probe):
     def _library_call(self, library: str, function: str, args: tuple[Any, ...], timeout: float) -> Any:
         if library in self._isolate:
             if self._host is None:
-                from variant_detect._isolated import Host
+                from variant_detect_runtime._isolated import Host
 
                 self._host = Host()
             return self._host.call(library, self._isolate[library], function, args, timeout)
@@ -549,7 +548,3 @@ def default_probe() -> Probe:
         probe = ReplayProbe(fixture) if fixture else LiveProbe()
         _SHARED[key] = probe
     return probe
-
-
-def python_bits() -> int:
-    return 64 if sys.maxsize > 2**32 else 32
