@@ -56,7 +56,7 @@ print(f"{(t1 - t0) * 1e3:.3f} {(t2 - t1) * 1e3:.3f} {warm[len(warm) // 2] * 1e3:
 
 
 def _compile() -> None:
-    for base in [os.path.join(ROOT, "src")] + [
+    for base in [os.path.join(ROOT, "src"), os.path.join(ROOT, "runtime", "src")] + [
         os.path.join(ROOT, "providers", d, "src") for d in sorted(os.listdir(os.path.join(ROOT, "providers")))
     ]:
         if os.path.isdir(base):
@@ -74,7 +74,7 @@ def _bench_venv(directory: str) -> str:
             if not d.startswith("_")
         ]
         subprocess.run(
-            [python, "-m", "pip", "install", "-q", ROOT, *providers, "archspec"],
+            [python, "-m", "pip", "install", "-q", os.path.join(ROOT, "runtime"), ROOT, *providers, "archspec"],
             check=True,
             env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
         )
