@@ -116,3 +116,58 @@ def bad_index(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     root = tmp_path_factory.mktemp("bad-index")
     _build.simple_index(dist, root, corrupt="dummy_pkg-1.0.0-py3-none-any-x86_64_v1.whl")
     yield from _serve(root)
+
+
+# -- uv 0.13.8 (installed by the test extra) and 0.13.9 (fetched once) ---------------
+
+UV_VERSIONS = ("0.13.8", "0.13.9")
+
+
+def _uv_0_13_9(cache: Path) -> Path:
+    """uv 0.13.9's binary, unpacked once from its PyPI wheel into *cache*.
+
+    The test extra pins uv 0.13.8 (one version per environment); the
+    end-to-end tests run both, so the second is fetched with pip, which
+    reaches PyPI wherever README's test command does.
+    """
+    import os
+    import subprocess
+    import zipfile
+
+    target = cache / "uv-0.13.9" / "uv"
+    if target.is_file():
+        return target
+    download = cache / "uv-0.13.9-wheel"
+    pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:"]
+    subprocess.run([*pip, "-d", str(download), "uv==0.13.9"], check=True, timeout=600)
+    (wheel,) = download.glob("uv-0.13.9-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".data/scripts/uv"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial")
+        partial.write_bytes(archive.read(name))
+    os.chmod(partial, 0o755)
+    partial.replace(target)
+    return target
+
+
+@pytest.fixture(scope="session", params=UV_VERSIONS)
+def uv_bin(request: pytest.FixtureRequest) -> Path:
+    """Each uv the end-to-end tests run against; a missing one fails under CI=true."""
+    import os
+    import subprocess
+
+    version = request.param
+    if version == "0.13.8":
+        path = BIN / "uv"
+    else:
+        cache = Path(os.environ.get("VARIANT_DETECT_TEST_CACHE", Path.home() / ".cache" / "variant-detect-tests"))
+        try:
+            path = _uv_0_13_9(cache)
+        except (OSError, subprocess.SubprocessError, ValueError) as exc:
+            if os.environ.get("CI") == "true":
+                raise
+            pytest.skip(f"uv {version} could not be fetched: {exc}")
+    shown = subprocess.run([str(path), "--version"], capture_output=True, text=True, check=True).stdout
+    assert shown.split()[1] == version, shown
+    return path

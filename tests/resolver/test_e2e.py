@@ -1,4 +1,4 @@
-"""End to end: real uv 0.13.8, real pip, a real loopback HTTP index.
+"""End to end: real uv 0.13.8 and 0.13.9 (``uv_bin``), real pip, a real loopback HTTP index.
 
 Wheels are built once per session (``variantlib make-variant``); the index is
 ``python -m http.server --bind 127.0.0.1`` started and stopped here.
@@ -61,12 +61,17 @@ def uv_env(tmp_path: Path) -> dict[str, str]:
     return {"UV_CACHE_DIR": str(tmp_path / "uv-cache"), "UV_NO_CONFIG": "1"}
 
 
+def with_uv(uv_env: dict[str, str], uv_bin: Path) -> dict[str, str]:
+    """The environment in which ``install --installer uv`` finds *uv_bin* first."""
+    return {**uv_env, "PATH": f"{uv_bin.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
 def test_uv_builtin_installs_the_level_our_provider_puts_first(
-    dist: Path, tmp_path: Path, uv_env: dict[str, str]
+    dist: Path, tmp_path: Path, uv_env: dict[str, str], uv_bin: Path
 ) -> None:
-    """Parity with uv 0.13.8's own x86_64 provider on this machine (interop §3)."""
+    """Parity with uv 0.13.8's and 0.13.9's own x86_64 provider on this machine (interop §3)."""
     python = uv_venv(tmp_path / "venv")
-    argv = [UV, "--preview-features", "wheel-variants", "pip", "install", "-q", "--python", str(python)]
+    argv = [str(uv_bin), "--preview-features", "wheel-variants", "pip", "install", "-q", "--python", str(python)]
     subprocess.run(
         [*argv, "--no-index", "--find-links", str(dist), "dummy-pkg"], check=True, env={**os.environ, **uv_env}
     )
@@ -106,7 +111,8 @@ def test_pick_honours_pip_index_url_and_priorities(index: str, tmp_path: Path) -
     assert json.loads(done.stdout)["label"] == "x86_64_v3_mkl"
 
 
-def test_forced_and_disabled_variants(dist: Path) -> None:
+def test_variant_option_never_selects_an_unsupported_variant(dist: Path) -> None:
+    """PEP 825 "Variant ordering": options narrow the compatible set; ``--force`` is gone."""
     links = ("--find-links", str(dist), "--fixture", fixture("linux-x86_64-haswell"), "--json")
     assert json.loads(cli("pick", "dummy-pkg", *links, "--variant", "x86_64_v2").stdout)["label"] == "x86_64_v2"
     in_order = cli("pick", "dummy-pkg", *links, "--variant", "x86_64_v4", "--variant", "x86_64_v1")
@@ -114,8 +120,11 @@ def test_forced_and_disabled_variants(dist: Path) -> None:
     refused = cli("pick", "dummy-pkg", *links, "--variant", "x86_64_v4")
     assert refused.returncode == EXIT_NO_MATCH
     assert "x86_64_v4: incompatible (x86_64 :: level needs one of v4; this machine has v1, v2, v3)" in refused.stderr
+    assert "--profile" in refused.stderr
     forced = cli("pick", "dummy-pkg", *links, "--variant", "x86_64_v4", "--force")
-    assert json.loads(forced.stdout)["label"] == "x86_64_v4"
+    assert forced.returncode == EXIT_BAD_INPUT  # no such option any more
+    other_machine = cli("pick", "dummy-pkg", *links[:2], "--fixture", fixture("linux-x86_64-skylakex"), "--json")
+    assert json.loads(other_machine.stdout)["label"] == "x86_64_v4"  # installing for another machine
     missing = cli("pick", "dummy-pkg", *links, "--variant", "x86_64_v9")
     assert missing.returncode == EXIT_NO_MATCH
     assert "x86_64_v9: no such label" in missing.stderr
@@ -124,12 +133,20 @@ def test_forced_and_disabled_variants(dist: Path) -> None:
     assert plain["filename"] == "dummy_pkg-1.0.0-py3-none-any.whl"
 
 
-def test_install_with_uv_and_staticised_providers(index: str, tmp_path: Path, uv_env: dict[str, str]) -> None:
+def test_install_with_uv_and_staticised_providers(
+    index: str, tmp_path: Path, uv_env: dict[str, str], uv_bin: Path
+) -> None:
     python = uv_venv(tmp_path / "venv")
     argv = ["install", "dummy-pkg", "--index-url", index, "--installer", "uv", "--python", str(python)]
-    done = cli(*argv, "--fixture", fixture("linux-x86_64-haswell"), env=uv_env)
+    done = cli(*argv, "--fixture", fixture("linux-x86_64-haswell"), env=with_uv(uv_env, uv_bin))
     assert done.returncode == EXIT_OK, done.stderr
+    assert f"{uv_bin} --preview-features" in done.stderr
     assert installed_label(python) == "x86_64_v3_openblas"
+    written = json.loads(next((python.parent.parent / SITE).glob("dummy_pkg-*.dist-info/variant.json")).read_text())
+    assert written["$schema"] == "https://variants-schema.wheelnext.dev/peps/850/v0.2.0.json"
+    assert written["default-priorities"]["namespace"] == ["x86_64", "blas_lapack"]  # the release's whole list
+    assert written["providers"]["x86_64"]["static-properties"]["level"] == ["v3", "v2", "v1"]
+    assert written["providers"]["blas_lapack"] == {"static-properties": {"provider": ["openblas", "mkl"]}}
     assert installed_label(python, "dummy_dep") is None  # the dependency came from the index as usual
 
 
@@ -146,7 +163,9 @@ def test_install_with_pip(dist: Path, tmp_path: Path) -> None:
     assert variant_json["providers"]["x86_64"]["requires"] == ["x86-64-variant-provider>=0.2,<0.3"]
 
 
-def test_old_installers_still_get_the_plain_wheel(index: str, tmp_path: Path, uv_env: dict[str, str]) -> None:
+def test_old_installers_still_get_the_plain_wheel(
+    index: str, tmp_path: Path, uv_env: dict[str, str], uv_bin: Path
+) -> None:
     report = tmp_path / "report.json"
     pip = [
         sys.executable,
@@ -165,7 +184,9 @@ def test_old_installers_still_get_the_plain_wheel(index: str, tmp_path: Path, uv
     python = uv_venv(tmp_path / "venv")
     env = {**os.environ, **uv_env}
     subprocess.run(
-        [UV, "pip", "install", "-q", "--python", str(python), "--index-url", index, "dummy-pkg"], check=True, env=env
+        [str(uv_bin), "pip", "install", "-q", "--python", str(python), "--index-url", index, "dummy-pkg"],
+        check=True,
+        env=env,
     )
     assert installed_label(python) is None
 

@@ -39,7 +39,6 @@ OPTIONS = [
     "--variant",
     "--no-index",
     "--no-variant",
-    "--force",
     # what the fast path must leave to argparse
     "--help",
     "-h",
@@ -110,7 +109,7 @@ COMMON = [
     ("pick", ["dummy-pkg", "--find-links", "/w"]),
     ("pick", ["torch>=2.8", "--index-url", "https://example.org/simple", "--json"]),
     ("pick", ["numpy", "-i", "https://x/simple", "--extra-index-url", "https://y/simple", "-f", "d", "-q"]),
-    ("pick", ["pkg", "--fixture=/fx", "--variant", "a", "--variant", "b", "--force", "--explain"]),
+    ("pick", ["pkg", "--fixture=/fx", "--variant", "a", "--variant", "b", "--explain"]),
     ("pick", ["pkg", "--no-index", "-f", "d", "--no-variant", "--no-cache", "--profile", "p.json"]),
     ("pick", ["--allow-provider", "acme", "--enable-optional", "ns", "pkg", "--namespace-priority", "a,b"]),
     ("rank", ["x.json", "--json", "--variants-toml", "v.toml", "--namespace", "x86_64"]),

@@ -22,7 +22,6 @@ from typing import Any
 import pytest
 
 from variant_detect._resolver._errors import EXIT_OK
-from variant_detect._resolver._isolated import plugin_api
 
 
 def _load_build() -> Any:
@@ -133,13 +132,18 @@ def test_allowed_provider_that_cannot_be_installed_is_a_warning(tmp_path: Path, 
     [
         (["acme-fpga-provider>=1.0"], None, "acme_fpga_provider"),
         (["acme-fpga-provider[extra] ; python_version >= '3'"], None, "acme_fpga_provider"),
-        (["acme.fpga"], None, "acme.fpga"),
+        (["Acme.FPGA"], None, "acme_fpga"),  # dist-info form, as uv 0.13.9 (variantlib kept the dot)
+        (["old-fpga ; python_version < '3'", "new-fpga>=2"], None, "new_fpga"),  # markers first
         (["acme-fpga-provider"], "acme_fpga.plugin:Plugin", "acme_fpga.plugin:Plugin"),
     ],
 )
-def test_plugin_api_default_is_variantlibs(requires: list[str], api: str | None, expected: str) -> None:
-    from variant_detect._resolver._metadata import ProviderSpec
+def test_plugin_api_default_is_first_applicable_in_dist_info_form(
+    requires: list[str], api: str | None, expected: str
+) -> None:
+    from variant_detect._resolver._metadata import VariantsMeta
+    from variant_detect._resolver._schema import ProviderSpec
+    from variant_detect._resolver._supported import Options, applicable, plugin_api
 
     spec = ProviderSpec("acme_fpga")
     spec.requires, spec.plugin_api = requires, api
-    assert plugin_api(spec) == expected
+    assert plugin_api(spec, applicable(VariantsMeta("f"), spec, Options())) == expected

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from variant_detect._resolver import _metadata
+from variant_detect._resolver import _combine, _metadata
 from variant_detect._resolver._errors import BadInput, MetadataError
 
 NV_REQ = "nvidia-variant-provider>=0.0.1,<1.0.0"
@@ -123,36 +123,64 @@ def test_unknown_provider_key_names_the_path() -> None:
     assert "providers.x86_64.plugin_api: unknown key" in _error(data)
 
 
-@pytest.mark.parametrize("label", ["X86", "a-b", "a b", ""])
-def test_bad_labels_are_refused(label: str) -> None:
+def _skipped(data: Any) -> dict[str, str]:
+    """Parse a file with per-variant defects: the rest stays, the bad ones are recorded."""
+    meta = _metadata.parse(data, "pkg-1.0-variants.json")
+    assert "x86_64_v3" in meta.variants  # the good variant still ranks
+    return meta.skipped
+
+
+@pytest.mark.parametrize("label", ["X86", "a-b", "a b", "", "../x"])
+def test_bad_labels_skip_that_variant(label: str) -> None:
     data = _pep825()
     data["variants"][label] = {"x86_64": {"level": ["v1"]}}
-    message = _error(data)
-    assert "a label matching [0-9a-z._]+" in message
-    assert repr(label) in message
+    skipped = _skipped(data)
+    assert "a label matching [0-9a-z._]+" in skipped[label]
+    meta = _metadata.parse(data, "pkg-1.0-variants.json")
+    assert repr(label) in meta.skip_warnings()[0]
 
 
-def test_bad_value_names_key_expected_and_got() -> None:
+def test_bad_value_skips_that_variant_naming_key_expected_and_got() -> None:
     data = _pep825()
-    data["variants"]["x86_64_v3"]["x86_64"]["level"] = ["V3"]
-    message = _error(data)
-    assert "variants.x86_64_v3.x86_64.level" in message
-    assert "expected a value matching [a-z0-9_.]+, got 'V3'" in message
+    data["variants"]["x86_64_v2"] = {"x86_64": {"level": ["V2"]}}
+    assert (
+        _skipped(data)["x86_64_v2"]
+        == "variants.x86_64_v2.x86_64.level[0]: expected a value matching [a-z0-9_.]+, got 'V2'"
+    )
 
 
-def test_null_label_reserved_and_empty_variant_needs_it() -> None:
+@pytest.mark.parametrize(
+    ("props", "where"),
+    [
+        ({"x86_64": {"level": [{"a": 1}]}}, "variants.bad.x86_64.level[0]: expected a value"),
+        ({"x86_64": {"level": "v2"}}, "variants.bad.x86_64.level: expected a non-empty list"),
+        ({"x86_64": {"level": [2]}}, "variants.bad.x86_64.level[0]: expected a value"),
+        ({"x86_64": ["level"]}, "variants.bad.x86_64: expected a JSON object of features"),
+        ([1], "variants.bad: expected a JSON object"),
+        ({"x86_64": {"level": []}}, "variants.bad.x86_64.level: expected a non-empty list"),
+        ({"x86_64": {"level": ["v2", "v2"]}}, "variants.bad.x86_64.level: expected each value once"),
+    ],
+)
+def test_wrong_json_type_in_a_variant_skips_it(props: object, where: str) -> None:
+    """Issue 16: ``"level": [{"a": 1}]`` was a TypeError traceback."""
+    data = _pep825()
+    data["variants"]["bad"] = props
+    assert _skipped(data)["bad"].startswith(where)
+
+
+def test_null_label_with_properties_is_skipped_and_other_empty_labels_allowed() -> None:
     data = _pep825()
     data["variants"]["null"] = {"x86_64": {"level": ["v1"]}}
-    assert "reserved" in _error(data)
+    assert "reserved" in _skipped(data)["null"]
     data = _pep825()
-    data["variants"]["empty"] = {}
-    assert "must be labelled 'null'" in _error(data)
+    data["variants"]["empty"] = {}  # PEP 825 reserves 'null' for no properties; it does not forbid this
+    assert _metadata.parse(data, "f").variants["empty"] == {}
 
 
-def test_namespace_missing_from_priorities() -> None:
+def test_undeclared_namespace_skips_that_variant() -> None:
     data = _pep825()
     data["variants"]["gpu"] = {"nvidia": {"sm_arch": ["90_real"]}}
-    assert "default-priorities.namespace" in _error(data)
+    assert _skipped(data)["gpu"] == "variants.gpu.nvidia: namespace not declared in default-priorities.namespace"
 
 
 def test_feature_order_must_list_the_static_features() -> None:
@@ -196,7 +224,7 @@ def test_same_label_different_properties_in_two_files() -> None:
     other["variants"]["x86_64_v3"] = {"x86_64": {"level": ["v4"]}}
     b = _metadata.parse(other, "index-b/pkg-1.0-variants.json")
     with pytest.raises(MetadataError) as info:
-        _metadata.merge(a, b)
+        _combine.merge(a, b)
     message = str(info.value)
     assert "index-b/pkg-1.0-variants.json: variants.x86_64_v3" in message
     assert "x86_64 :: level :: v4" in message
@@ -207,7 +235,7 @@ def test_merge_unions_labels_when_they_agree() -> None:
     a = _metadata.parse(_pep825(), "a")
     other = _pep825()
     other["variants"] = {"x86_64_v2": {"x86_64": {"level": ["v2"]}}, "x86_64_v3": {"x86_64": {"level": ["v3"]}}}
-    _metadata.merge(a, _metadata.parse(other, "b"))
+    _combine.merge(a, _metadata.parse(other, "b"))
     assert sorted(a.variants) == ["null", "x86_64_v2", "x86_64_v3"]
 
 
@@ -217,6 +245,6 @@ def test_wheel_variant_json_must_agree_with_index() -> None:
     wheel_data["variants"] = {"x86_64_v3": {"x86_64": {"level": ["v4"]}}}
     wheel = _metadata.parse(wheel_data, "pkg.whl!pkg-1.0.dist-info/variant.json")
     with pytest.raises(MetadataError, match=r"wheel says .*v4.*index file .* says .*v3"):
-        _metadata.check_wheel_agrees(index, wheel, "x86_64_v3")
+        _combine.check_wheel_agrees(index, wheel, "x86_64_v3")
     wheel_data["variants"] = {"x86_64_v3": {"x86_64": {"level": ["v3"]}}}
-    _metadata.check_wheel_agrees(index, _metadata.parse(wheel_data, "w"), "x86_64_v3")
+    _combine.check_wheel_agrees(index, _metadata.parse(wheel_data, "w"), "x86_64_v3")

@@ -1,12 +1,12 @@
 """Hand the picked wheels to the installer the user has: uv 0.13.8 or pip.
 
-uv 0.13.8 (``--preview-features wheel-variants``) installs variant wheels but
-runs no Python provider: it re-checks the wheel's own ``variant.json`` with its
-four Rust builtins and ``static-properties``. So the chosen wheel is copied
-with its ``variant.json`` rewritten (and its RECORD line updated): every
-namespace the variant uses becomes a ``static-properties`` provider listing
-our answers (the verified recipe, installers.md §4-5). The label and the
-properties stay as they were.
+uv 0.13.8 and 0.13.9 (``--preview-features wheel-variants``) install variant
+wheels but run no Python provider: they re-check the wheel's own
+``variant.json`` with their Rust builtins and ``static-properties``. So the
+chosen wheel is copied with its ``variant.json`` rewritten (and its RECORD
+line updated): every namespace of the release becomes a ``static-properties``
+provider listing our answers (the verified recipe, installers.md §4-5). The
+label and the properties stay as they were.
 
 pip (26.3 and older) refuses variant file names. The wheel is the same zip
 whatever its name, so the chosen wheel is copied under its name without the
@@ -30,33 +30,39 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from variant_detect._resolver._pick import Choice
 
-VARIANTLIB_SCHEMA = "https://variants-schema.wheelnext.dev/v0.2.0.json"
 INSTALL_TIMEOUT = 900.0
 
 
 def staticised(choice: Choice) -> bytes:
-    """A ``variant.json`` for *choice* that uv can check without running a plugin."""
+    """A ``variant.json`` for *choice* that uv can check without running a plugin.
+
+    PEP 850 v0.2.0, the newest schema uv 0.13.9 reads (uv 0.13.8 does not
+    check ``$schema``). ``default-priorities.namespace`` is the release's
+    whole list, so it agrees with the index file as PEP 825 asks (equal, or
+    one starting with the other), and PEP 850 wants a provider entry for each
+    of those namespaces: each is a static provider listing what we found
+    supported (nothing, for a namespace this machine does not support). The
+    label and its properties stay as they were.
+    """
     import json
+
+    from variant_detect._resolver._schema import PEP850
 
     assert choice.meta is not None and choice.label is not None
     props = choice.meta.variants[choice.label]
-    namespaces = [ns for ns in choice.meta.namespaces if ns in props]
-    supported = {(ns, feat): values for ns, feat, values in choice.order}
+    supported: dict[str, dict[str, list[str]]] = {}
+    for ns, feat, values in choice.order:
+        supported.setdefault(ns, {})[feat] = list(values)
     providers = {}
-    for ns in namespaces:
-        table = {}
-        for feat, declared in props[ns].items():
-            values = list(supported.get((ns, feat), ()))
-            # Forced (--force) variants declare values we do not support: list them.
-            values += [v for v in declared if v not in values]
-            table[feat] = values
+    for ns in choice.meta.namespaces:
+        table = supported.get(ns, {})
         provider: dict[str, object] = {"static-properties": table}
         if len(table) > 1:
-            provider["feature-order"] = list(table)
+            provider["feature-order"] = list(table)  # choice.order is already in priority order
         providers[ns] = provider
     data = {
-        "$schema": VARIANTLIB_SCHEMA,
-        "default-priorities": {"namespace": namespaces},
+        "$schema": PEP850,
+        "default-priorities": {"namespace": list(choice.meta.namespaces)},
         "providers": providers,
         "variants": {choice.label: props},
     }

@@ -44,17 +44,6 @@ real_stdout.write(json.dumps({"get_supported_configs": out}))
 """
 
 
-def plugin_api(spec: ProviderSpec) -> str:
-    """``plugin-api``, else the first requirement's name with ``-`` -> ``_`` (variantlib's default)."""
-    if spec.plugin_api:
-        return spec.plugin_api
-    from variant_detect._resolver._standins import requirement_name
-
-    first = spec.requires[0]
-    raw = first[: len(first) - len(first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."))]
-    return (raw or requirement_name(first)).replace("-", "_")
-
-
 def _venv_python(venv: str) -> str:
     if os.name == "nt":
         return os.path.join(venv, "Scripts", "python.exe")
@@ -76,7 +65,7 @@ def _run(argv: list[str], timeout: float, what: str) -> str:
     return done.stdout.decode("utf-8", "replace")
 
 
-def ensure_venv(spec: ProviderSpec, options: Options) -> str:
+def ensure_venv(requires: list[str], options: Options) -> str:
     """A venv with the provider's requirements installed (reused when complete).
 
     Built in a private staging directory and renamed into place only when
@@ -92,12 +81,12 @@ def ensure_venv(spec: ProviderSpec, options: Options) -> str:
 
     from variant_detect._resolver._paths import user_cache_dir
 
-    digest = hashlib.sha256("\n".join([*spec.requires, *options.installer_args]).encode()).hexdigest()[:16]
+    digest = hashlib.sha256("\n".join([*requires, *options.installer_args]).encode()).hexdigest()[:16]
     root = os.path.join(user_cache_dir(), "provider-venvs")
     venv = os.path.join(root, digest)
     if _complete(venv):
         return _venv_python(venv)
-    what = f"installing provider {', '.join(spec.requires)}"
+    what = f"installing provider {', '.join(requires)}"
     try:
         os.makedirs(root, exist_ok=True)
         staging = tempfile.mkdtemp(prefix=f".{digest}-", dir=root)
@@ -107,9 +96,9 @@ def ensure_venv(spec: ProviderSpec, options: Options) -> str:
         _run([sys.executable, "-I", "-m", "venv", staging], INSTALL_TIMEOUT, what)
         python = _venv_python(staging)
         pip = [python, "-I", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--only-binary", ":all:"]
-        _run([*pip, *options.installer_args, *spec.requires], INSTALL_TIMEOUT, what)
+        _run([*pip, *options.installer_args, *requires], INSTALL_TIMEOUT, what)
         with open(os.path.join(staging, _DONE), "w", encoding="utf-8") as handle:
-            handle.write("\n".join(spec.requires) + "\n")
+            handle.write("\n".join(requires) + "\n")
         if os.path.isdir(venv) and not _complete(venv):
             shutil.rmtree(venv, ignore_errors=True)  # left by an interrupted older version
         try:
@@ -129,17 +118,24 @@ def _complete(venv: str) -> bool:
     return os.path.exists(os.path.join(venv, _DONE))
 
 
-def query(spec: ProviderSpec, options: Options) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
-    """The provider's supported features, or none plus a warning when it fails."""
+def query(
+    spec: ProviderSpec, options: Options, requires: list[str], api: str
+) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
+    """The provider's supported features, or none plus a warning when it fails.
+
+    *requires* are the entries whose markers hold here, *api* the plugin-api
+    (explicit, or the first entry's name in dist-info form). A feature with
+    an empty ``values`` list is a feature with no supported value: it is left
+    out, and the rest of the namespace stands (PEP 850 example).
+    """
     import json
 
     from variant_detect_runtime import check_features
 
     try:
-        python = ensure_venv(spec, options)
-        api = plugin_api(spec)
+        python = ensure_venv(requires, options)
         out = _run([python, "-I", "-c", _QUERY, api], QUERY_TIMEOUT, f"provider {api}")
-        configs = json.loads(out)["get_supported_configs"]
+        configs = [c for c in json.loads(out)["get_supported_configs"] if c["values"]]
         checked = check_features(spec.namespace, ((c["name"], c["values"], c["multi_value"]) for c in configs))
     except (InstallerFailure, ValueError, KeyError, TypeError) as exc:
         return [], [f"{spec.namespace}: {exc}; variants using it are skipped"]

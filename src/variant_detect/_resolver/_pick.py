@@ -5,13 +5,21 @@ For each version the requirement admits, newest first: read (and merge) its
 the namespaces they use, rank the variants, and take the best label that has a
 wheel with a tag this interpreter accepts (inside a label, the best tag wins).
 Non-variant wheels come after every variant (PEP 825); ``--no-variant`` takes
-only those; ``--variant LABEL`` pins labels. A version with nothing usable is
-skipped, with the reason kept for the report.
+only those; ``--variant LABEL`` narrows the choice to the compatible variants
+listed (PEP 825: a user option never selects a wheel the target does not
+support; another machine is described with ``--profile``). A version with
+nothing usable is skipped, with the reason kept for the report.
+
+With no ``-variants.json`` linked, the combined metadata is read from the
+variant wheels themselves when they are local files (``--find-links``); from a
+remote index we download no more than the chosen wheel, so its variant wheels
+are treated as incompatible, with a warning (PEP 825, "Installing a package
+from an index", step 5).
 """
 
 from __future__ import annotations
 
-from variant_detect._resolver import _index, _metadata, _rank
+from variant_detect._resolver import _combine, _index, _metadata, _rank
 from variant_detect._resolver._errors import BadInput, MetadataError, NoMatch
 from variant_detect._resolver._wheels import WheelName, variants_json_name
 
@@ -26,7 +34,7 @@ if TYPE_CHECKING:
 class Request:
     """What to pick: the requirement plus every option that steers the choice."""
 
-    __slots__ = ("force", "no_variant", "options", "priorities", "requirement", "variants")
+    __slots__ = ("fallback", "no_variant", "options", "priorities", "requirement", "variants")
 
     def __init__(
         self,
@@ -36,14 +44,15 @@ class Request:
         *,
         variants: list[str] | None = None,
         no_variant: bool = False,
-        force: bool = False,
+        fallback: bool = False,
     ) -> None:
         self.requirement = requirement
         self.options = options
         self.priorities = priorities
         self.variants = variants or []
         self.no_variant = no_variant
-        self.force = force
+        #: install: a file-level defect in the variant metadata falls back to the non-variant wheel
+        self.fallback = fallback
 
 
 class Sources:
@@ -185,7 +194,7 @@ def _load_meta(links: list[_index.Link], sources: Sources) -> _metadata.Variants
         if merged is None:
             merged = meta
         else:
-            _metadata.merge(merged, meta)
+            _combine.merge(merged, meta)
     assert merged is not None
     return merged
 
@@ -204,7 +213,7 @@ def pick(request: Request, sources: Sources, cache: Cache | None) -> Choice:
         if not usable:
             reasons.append(f"{version}: no wheel with a tag this interpreter accepts")
             continue
-        choice = _pick_version(
+        choice = _pick_guarded(
             request,
             sources,
             version,
@@ -230,6 +239,20 @@ def _best_tag(
     return min(candidates, key=lambda c: (min(tag_rank[t] for t in c[0].tags if t in tag_rank), c[0].filename))
 
 
+def _pick_guarded(request: Request, sources: Sources, version: str, **kwargs: Any) -> Choice | None:
+    """``_pick_version``; for ``install``, unusable variant metadata falls back to the non-variant wheel."""
+    try:
+        return _pick_version(request, sources, version, **kwargs)
+    except MetadataError as exc:
+        plain = [(w, link) for w, link in kwargs["usable"] if w.label is None]
+        if not request.fallback or not plain:
+            raise
+        choice = Choice(request.requirement, version, *_best_tag(plain, kwargs["tag_rank"]))
+        choice.reason = "the variant metadata is unusable; the non-variant wheel"
+        choice.warnings = [f"{exc}; installing the non-variant wheel instead"]
+        return choice
+
+
 def _pick_version(
     request: Request,
     sources: Sources,
@@ -252,26 +275,53 @@ def _pick_version(
         choice = Choice(request.requirement, version, *_best_tag(plain, tag_rank))
         choice.reason = "--no-variant: the non-variant wheel"
         return choice
-    if by_label and not meta_links:
-        raise MetadataError(
-            f"{req_name(usable)}-{version}-variants.json",
-            "",
-            f"variant wheels of {version} exist ({', '.join(sorted(by_label))}) but no variants.json is linked",
-        )
-    meta = _load_meta(meta_links, sources) if meta_links else None
+    warnings: list[str] = []
+    if meta_links:
+        meta: _metadata.VariantsMeta | None = _load_meta(meta_links, sources)
+    elif by_label:
+        meta = _meta_from_wheels(by_label, version, warnings)
+    else:
+        meta = None
+    if meta is None and by_label and not plain:
+        reasons.append(f"{version}: {warnings[0] if warnings else 'no variant metadata'}; and no non-variant wheel")
+        return None
     if meta is None:
         if request.variants:
             raise NoMatch(
                 f"{request.requirement} {version}: has no variants; --variant {request.variants[0]} cannot apply"
             )
         choice = Choice(request.requirement, version, *_best_tag(plain, tag_rank))
-        choice.reason = "the package has no variants"
+        choice.reason = (
+            "variant wheels treated as incompatible (no variants.json)" if by_label else "the package has no variants"
+        )
+        choice.warnings = warnings
         return choice
-    return _rank_version(request, version, meta, by_label=by_label, plain=plain, tag_rank=tag_rank, reasons=reasons)
+    ranked = _rank_version(request, version, meta, by_label=by_label, plain=plain, tag_rank=tag_rank, reasons=reasons)
+    if ranked is not None:
+        ranked.warnings[:0] = warnings
+    return ranked
 
 
-def req_name(usable: list[tuple[WheelName, _index.Link]]) -> str:
-    return usable[0][0].filename.split("-", 1)[0]
+def _meta_from_wheels(
+    by_label: dict[str, list[tuple[WheelName, _index.Link]]], version: str, warnings: list[str]
+) -> _metadata.VariantsMeta | None:
+    """Combined metadata from one local wheel per label, or None (with a warning) for remote wheels."""
+    name = next(iter(by_label.values()))[0][0].filename.split("-", 1)[0]
+    if not all(link.local for wheels in by_label.values() for _w, link in wheels):
+        warnings.append(
+            f"{name} {version}: the index links no {name}-{version}-variants.json; its variant wheels "
+            f"({', '.join(sorted(by_label))}) are treated as incompatible rather than downloading each one (PEP 825)"
+        )
+        return None
+    from variant_detect._resolver._wheels import read_variant_json
+
+    limit = _metadata.max_bytes()
+    metas = [
+        (label, read_variant_json(wheels[0][1].location, label, limit)) for label, wheels in sorted(by_label.items())
+    ]
+    combined = _combine.from_wheels(metas)
+    warnings.append(f"{name} {version}: no -variants.json; combined the variant.json of {len(metas)} local wheel(s)")
+    return combined
 
 
 def _rank_version(
@@ -286,22 +336,22 @@ def _rank_version(
 ) -> Choice | None:
     from variant_detect._resolver._supported import supported_for
 
-    for wheel_label in by_label:
-        if wheel_label not in meta.variants:
-            raise MetadataError(
-                meta.source, f"variants.{wheel_label}", f"missing, but the index has a wheel labelled {wheel_label!r}"
-            )
     outcome = supported_for(meta, request.options)
+    outcome.warnings[:0] = meta.skip_warnings()
+    for wheel_label in by_label:
+        if wheel_label not in meta.variants and wheel_label not in meta.skipped:
+            # PEP 825 step 6: a label missing from the metadata means an incompatible wheel.
+            outcome.warnings.append(f"{meta.source}: no variants.{wheel_label} for the wheel labelled so; skipped")
     order = _rank.slots(meta, outcome.supported, request.priorities)
     ranking = _rank.rank(meta.variants, order)
-    skipped = {}
+    skipped = dict(meta.skipped)
     for variant_label, props in meta.variants.items():
         why = _rank.why_not(props, order)
         if why is not None:
             skipped[variant_label] = why
     label: str | None
     if request.variants:
-        label, reason = _forced(request, meta, skipped, by_label, version)
+        label, reason = _chosen(request, meta, skipped, by_label, version)
     else:
         label = next((lbl for lbl in ranking if lbl in by_label), None)
         reason = f"best compatible variant of {len(ranking)} (PEP 825 order)" if label else ""
@@ -322,14 +372,14 @@ def _rank_version(
     return choice
 
 
-def _forced(
+def _chosen(
     request: Request,
     meta: _metadata.VariantsMeta,
     skipped: dict[str, str],
     by_label: dict[str, list[tuple[WheelName, _index.Link]]],
     version: str,
 ) -> tuple[str, str]:
-    missing = [label for label in request.variants if label not in meta.variants]
+    missing = [label for label in request.variants if label not in meta.variants and label not in meta.skipped]
     if missing:
         known = ", ".join(sorted(meta.variants))
         raise NoMatch(f"{request.requirement} {version}: --variant {missing[0]}: no such label (labels: {known})")
@@ -337,9 +387,11 @@ def _forced(
     for label in request.variants:
         if label not in by_label:
             problems.append(f"{label}: no wheel with a tag this interpreter accepts")
-        elif label in skipped and not request.force:
-            problems.append(f"{label}: incompatible ({skipped[label]}); add --force to take it anyway")
+        elif label in skipped:
+            problems.append(
+                f"{label}: incompatible ({skipped[label]}); to install for another machine, "
+                "give that machine's profile with --profile"
+            )
         else:
-            forced = " (forced although incompatible)" if label in skipped else ""
-            return label, f"--variant {label}{forced}"
+            return label, f"--variant {label}"
     raise NoMatch(f"{request.requirement} {version}: " + "; ".join(problems))

@@ -5,18 +5,23 @@ For each namespace some variant declares, in this order:
 1. ``enable-if`` false or ``optional`` (not enabled) -> the namespace is off;
 2. values listed in the metadata (static providers) -> those values;
 3. ``--profile FILE`` -> the profile's answer (absent namespace = unsupported);
-4. an installed provider that *is* the ``requires`` distribution, or stands in
-   for it (:mod:`._standins`), or -- for files with no ``providers`` table
-   (PEP 825) -- any installed provider of the namespace: run in-process
-   through the probe seam (live or ``--fixture``), answers cached on disk;
-5. ``--allow-provider NAME`` -> install it in an isolated venv and query it
-   through the plugin protocol (:mod:`._isolated`);
-6. otherwise unsupported, with a warning saying how to opt in.
+4. ``builtin`` providers: :func:`builtin_supported` (none implemented here
+   yet: the namespace is unsupported, so variants using it are incompatible,
+   with a warning -- PEP 850 "ABI Dependency Variant Provider");
+5. an installed provider that *is* a ``requires`` distribution (it runs
+   itself), or stands in for it (:mod:`._standins`): run in-process through
+   the probe seam (live or ``--fixture``), answers cached on disk. Only the
+   ``requires`` entries whose markers hold for this interpreter count (PEP
+   850); the entry-point name plays no part, and a namespace with no provider
+   entry (a PEP 825 file) is never served by a plugin;
+6. every remaining ``requires`` distribution trusted (``--allow-provider
+   NAME`` for each, or ``*``) -> install them in an isolated venv and query
+   the plugin API (:mod:`._isolated`); one untrusted name and none is
+   installed or run (PEP 850 step 5);
+7. otherwise unsupported, with a warning naming exactly what to allow.
 """
 
 from __future__ import annotations
-
-from variant_detect._discovery import normalize
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,6 +30,7 @@ if TYPE_CHECKING:
     from variant_detect._discovery import PluginEntry
     from variant_detect._resolver._cache import Cache
     from variant_detect._resolver._metadata import ProviderSpec, VariantsMeta
+    from variant_detect._resolver._standins import Requirement
     from variant_detect_runtime import Probe
 
     Supported = dict[str, list[tuple[str, tuple[str, ...]]]]
@@ -47,7 +53,11 @@ class Options:
     ) -> None:
         self.fixture = fixture
         self.profile = profile
-        self.allow = frozenset(normalize(a) for a in allow)
+        if allow:
+            from variant_detect._resolver._standins import canonical
+
+            allow = frozenset("*" if a == "*" else canonical(a) for a in allow)
+        self.allow = allow
         self.enable_optional = enable_optional
         self.cache = cache
         self.installer_args = installer_args or []
@@ -141,31 +151,31 @@ class _Chooser:
             self._entries = find_plugins()
         return self._entries
 
-    def installed_for(self, ns: str, spec: ProviderSpec | None) -> PluginEntry | None:
-        candidates = [e for e in self.entries() if e.namespace == ns]
-        if not candidates:
-            return None
-        if spec is None or not spec.requires:
-            entry = candidates[0]
-            self.outcome.explanations.append(
-                f"{ns}: no provider named in the file; using installed {entry.distribution}"
-            )
-            return entry
-        from variant_detect._resolver._standins import admits, declared, requirement_name
+    def installed_for(self, ns: str, wanted: list[Requirement]) -> PluginEntry | None:
+        """The installed provider answering for the plugin's requirement (the first applicable one).
 
-        wanted = [requirement_name(r) for r in spec.requires]
-        for entry in candidates:
-            if entry.distribution in wanted:
+        The published provider itself runs when it is installed; otherwise a
+        stand-in whose declared version the specifier admits (uv 0.13.9's rule
+        for its vendored providers). Declarations known without importing
+        (ours) are tried before other plugins' own attribute.
+        """
+        from variant_detect._resolver._standins import admits, declared
+
+        req = wanted[0]
+        entries = self.entries()
+        for entry in entries:
+            if entry.distribution == req.name:
                 self.outcome.explanations.append(f"{ns}: {entry.distribution} {entry.version} is installed")
                 return entry
-        for entry in candidates:
-            for requirement in spec.requires:
-                pin = admits(requirement, declared(entry.distribution, None), self.options.cache)
-                if pin is None:
-                    pin = self._declared_by_object(entry, requirement)
+        for by_object in (False, True):
+            for entry in entries:
+                if by_object:
+                    pin = None if declared(entry.distribution, None) else self._declared_by_object(entry, req.text)
+                else:
+                    pin = admits(req.text, declared(entry.distribution, None), self.options.cache)
                 if pin is not None:
                     self.outcome.explanations.append(
-                        f"{ns}: {requirement!r} served by installed {entry.distribution} {entry.version}, "
+                        f"{ns}: {req.text!r} served by installed {entry.distribution} {entry.version}, "
                         f"which stands in for {pin} bit for bit"
                     )
                     return entry
@@ -185,8 +195,14 @@ class _Chooser:
         )
 
 
-def _detect(entries: list[PluginEntry], options: Options, outcome: Outcome) -> None:
-    """Run installed providers in-process (through the cache for a live probe)."""
+def _detect(chosen: dict[str, PluginEntry], options: Options, outcome: Outcome) -> None:
+    """Run installed providers in-process (through the cache for a live probe).
+
+    *chosen* maps each file namespace to its provider; answers are filed under
+    the file's namespace whatever the entry point is called.
+    """
+    entries = list(chosen.values())
+    file_ns = {entry.namespace: ns for ns, entry in chosen.items()}
     from variant_detect_runtime import ReplayProbe, default_probe
 
     if options.fixture is not None:
@@ -201,7 +217,7 @@ def _detect(entries: list[PluginEntry], options: Options, outcome: Outcome) -> N
             keys[entry.namespace] = cache.key(entry.namespace, entry.distribution, entry.version, entry.value)
             cached = cache.get(*keys[entry.namespace])
             if cached is not None:
-                outcome.supported[entry.namespace] = [(n, v) for n, v, _m in cached]
+                outcome.supported[file_ns[entry.namespace]] = [(n, v) for n, v, _m in cached]
                 outcome.explanations.append(f"{entry.namespace}: answer of {entry.distribution} taken from the cache")
                 continue
         to_run.append(entry)
@@ -213,7 +229,8 @@ def _detect(entries: list[PluginEntry], options: Options, outcome: Outcome) -> N
     outcome.warnings.extend(profile.warnings)
     for detection in profile.detections:
         outcome.warnings.extend(detection.warnings)
-        outcome.supported[detection.namespace] = [(n, v) for n, v, _m in detection.features]
+        if detection.namespace in file_ns:
+            outcome.supported[file_ns[detection.namespace]] = [(n, v) for n, v, _m in detection.features]
         if cache is not None and not detection.warnings and detection.namespace in keys:
             digest, material = keys[detection.namespace]
             cache.put(digest, material, detection.features)
@@ -252,50 +269,90 @@ def supported_for(meta: VariantsMeta, options: Options) -> Outcome:
         from variant_detect_runtime import ReplayProbe
 
         probe = ReplayProbe(options.fixture)
-    to_detect: list[PluginEntry] = []
-    isolated: list[ProviderSpec] = []
+    to_detect: dict[str, PluginEntry] = {}
+    isolated: list[tuple[ProviderSpec, list[Requirement]]] = []
     for ns in meta.used_namespaces():
         spec = meta.providers.get(ns)
         if _answered_without_plugin(ns, spec, options, outcome, probe):
             continue
-        entry = chooser.installed_for(ns, spec)
+        if spec is None or (not spec.requires and spec.builtin is None):
+            outcome.warnings.append(
+                f"{ns}: the file names no provider for this namespace, so no plugin may answer for it "
+                "(PEP 850); variants using it are skipped unless a --profile lists it"
+            )
+            continue
+        if spec.builtin is not None:
+            builtin_supported(ns, spec, outcome)
+            continue
+        wanted = applicable(meta, spec, options)
+        if not wanted:
+            outcome.warnings.append(
+                f"{ns}: no requires entry of {meta.source} applies to this interpreter; unsupported"
+            )
+            continue
+        entry = chooser.installed_for(ns, wanted)
         if entry is not None:
-            to_detect.append(entry)
-        elif spec is not None and spec.requires and _allowed(spec, options):
-            isolated.append(spec)
+            to_detect[ns] = entry
+            continue
+        untrusted = [req.name for req in wanted if req.name not in options.allow and "*" not in options.allow]
+        if untrusted:
+            outcome.warnings.append(_not_trusted(ns, wanted, untrusted))
         else:
-            outcome.warnings.append(_not_installed(ns, spec))
+            isolated.append((spec, wanted))
     if to_detect:
         _detect(to_detect, options, outcome)
     if options.cache is not None:
         outcome.warnings.extend(options.cache.warnings)
         options.cache.warnings.clear()
-    for spec in isolated:
+    for spec, wanted in isolated:
         from variant_detect._resolver._isolated import query
 
-        features, warnings = query(spec, options)
+        features, warnings = query(spec, options, [req.text for req in wanted], plugin_api(spec, wanted))
         outcome.warnings.extend(warnings)
         outcome.supported[spec.namespace] = features
-        outcome.explanations.append(f"{spec.namespace}: {', '.join(spec.requires)} run in an isolated environment")
+        outcome.explanations.append(
+            f"{spec.namespace}: {', '.join(r.text for r in wanted)} run in an isolated environment"
+        )
     return outcome
 
 
-def _allowed(spec: ProviderSpec, options: Options) -> bool:
-    from variant_detect._resolver._standins import requirement_name
+def applicable(meta: VariantsMeta, spec: ProviderSpec, options: Options) -> list[Requirement]:
+    """The ``requires`` entries whose markers hold here, parsed; a malformed one is a MetadataError."""
+    from variant_detect._resolver._errors import MetadataError
+    from variant_detect._resolver._standins import parse_requires
 
-    return any(requirement_name(r) in options.allow for r in spec.requires) or "*" in options.allow
+    out = []
+    for index, req in enumerate(parse_requires(spec.requires, options.cache)):
+        if req is None:
+            key = f"providers.{spec.namespace}.requires[{index}]"
+            raise MetadataError(meta.source, key, f"expected a PEP 508 requirement, got {spec.requires[index]!r}")
+        if req.applies:
+            out.append(req)
+    return out
 
 
-def _not_installed(ns: str, spec: ProviderSpec | None) -> str:
-    if spec is None or not spec.requires:
-        return f"{ns}: no installed provider has this namespace; variants using it are skipped"
-    names = ", ".join(spec.requires)
-    first = spec.requires[0]
-    from variant_detect._resolver._standins import requirement_name
+def plugin_api(spec: ProviderSpec, wanted: list[Requirement]) -> str:
+    """``plugin-api``, by default the first applicable requirement's name in dist-info form (PEP 850, uv)."""
+    return spec.plugin_api or wanted[0].dist_info_name
 
+
+def builtin_supported(ns: str, spec: ProviderSpec, outcome: Outcome) -> None:
+    """The hook for PEP 850's builtin providers (``abi_dependency``): none implemented here yet.
+
+    PEP 850: tools that do not implement it MUST treat the variants using it
+    as incompatible and SHOULD say so.
+    """
+    outcome.warnings.append(
+        f"{ns}: builtin provider {spec.builtin!r} is not implemented; variants using {ns} are treated as incompatible"
+    )
+
+
+def _not_trusted(ns: str, wanted: list[Requirement], untrusted: list[str]) -> str:
+    names = ", ".join(req.text for req in wanted)
+    allow = " ".join(f"--allow-provider {name}" for name in untrusted)
     return (
         f"{ns}: provider {names} is not installed and is never installed or run without consent; "
-        f"variants using {ns} are skipped (pass --allow-provider {requirement_name(first)} to allow it)"
+        f"variants using {ns} are skipped (pass {allow} to allow it)"
     )
 
 

@@ -6,8 +6,8 @@ Exit status (also in docs/resolver.md):
 * 1 -- an unexpected error (a bug: please report it);
 * 2 -- bad input: a bad option, a malformed or inconsistent variants.json /
   variant.json / variants.toml / profile, a file over the size limit;
-* 3 -- no compatible wheel (or the ``--variant`` asked for does not exist or is
-  incompatible without ``--force``);
+* 3 -- no compatible wheel (or no ``--variant`` asked for exists and is
+  compatible);
 * 4 -- an index could not be read (timeout, HTTP error, sha256 mismatch);
 * 5 -- the installer failed.
 """
@@ -67,7 +67,6 @@ def _choice_options(parser: argparse.ArgumentParser) -> None:
     add("--no-index", action="store_true", help="only --find-links")
     add("--variant", metavar="LABEL", action="append", default=[], help="take this label (repeatable, in order)")
     add("--no-variant", action="store_true", help="take the non-variant wheel")
-    add("--force", action="store_true", help="with --variant: take it even if incompatible")
 
 
 def _parser(command: str) -> argparse.ArgumentParser:
@@ -116,7 +115,7 @@ _FAST_FLAGS = {
     "--verbose": "verbose",
     "--no-cache": "no_cache",
 }
-_FAST_CHOICE_FLAGS = {"--no-index": "no_index", "--no-variant": "no_variant", "--force": "force"}
+_FAST_CHOICE_FLAGS = {"--no-index": "no_index", "--no-variant": "no_variant"}
 _FAST_VALUES = {"--fixture": "fixture", "--profile": "profile", "--variants-toml": "variants_toml"}
 _FAST_LISTS = {
     "--namespace": "namespace",
@@ -256,8 +255,9 @@ def _rank(args: argparse.Namespace) -> int:
     outcome = supported_for(meta, _options(args, cache))
     order = _rank.slots(meta, outcome.supported, _priorities(args))
     labels = _rank.rank(meta.variants, order)
-    _warn(outcome.warnings, args.quiet)
+    _warn([*meta.skip_warnings(), *outcome.warnings], args.quiet)
     _explain(outcome.explanations, args.explain)
+    _explain([f"{label}: skipped: {why}" for label, why in meta.skipped.items()], args.explain)
     if args.json:
         _dump(labels)
     else:
@@ -300,9 +300,8 @@ def _request_for(args: argparse.Namespace, requirement: str, options: Options, p
 
     if args.no_variant and args.variant:
         raise BadInput("--variant and --no-variant contradict each other; give one")
-    if args.force and not args.variant:
-        raise BadInput("--force only applies to --variant LABEL")
-    return Request(requirement, options, prio, variants=args.variant, no_variant=args.no_variant, force=args.force)
+    fallback = hasattr(args, "requirements")  # install
+    return Request(requirement, options, prio, variants=args.variant, no_variant=args.no_variant, fallback=fallback)
 
 
 def _pick_all(args: argparse.Namespace, requirements: list[str]) -> tuple[list[Choice], Sources, Cache]:
@@ -355,8 +354,9 @@ def _install(args: argparse.Namespace) -> int:
     import tempfile
 
     from variant_detect._resolver import _install as inst
+    from variant_detect._resolver._combine import check_wheel_agrees
     from variant_detect._resolver._index import fetch
-    from variant_detect._resolver._metadata import check_wheel_agrees, max_bytes
+    from variant_detect._resolver._metadata import max_bytes
     from variant_detect._resolver._wheels import read_variant_json
 
     choices, sources, _c = _pick_all(args, list(args.requirements))

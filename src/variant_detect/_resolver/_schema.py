@@ -1,0 +1,338 @@
+"""Which schema a variants.json follows, and its ``providers`` entries.
+
+``$schema`` decides how a file is read (PEP 825 "Variant metadata"):
+
+* ``…/peps/825/vX.Y.Z.json`` and ``…/peps/850/vX.Y.Z.json`` are the PEPs' own
+  versions (``…/peps/826/v0.2.0.json``, the providers draft's id before it got
+  its number, is read as PEP 850 v0.2.0). Their files are read *strictly*: the
+  keys the PEPs removed (``default-priorities.feature`` / ``.property``,
+  ``enable-if``, ``install-time``, ``plugin-use``, top-level
+  ``static-properties``) are errors naming the key, and a provider entry is
+  exactly one of ``static-properties`` (+ ``feature-order``), ``requires``
+  (+ ``plugin-api``) or ``builtin``, each with an optional ``optional``.
+* the pre-PEP wheelnext URLs (``/v0.0.2.json``, ``/v0.0.3.json`` and
+  variantlib 0.2.2's ``/v0.2.0.json``) that published indexes really use are
+  read *leniently*: the old keys keep their old meaning.
+* a file with no ``$schema`` predates versioning and is read leniently too.
+
+Versions (PEP 825): a major version we do not support is refused; a 0.x
+version is a draft over which no compatibility is assumed, so only the exact
+versions in :data:`SUPPORTED` are read; with a supported major >= 1 a newer
+minor is accepted.
+"""
+
+from __future__ import annotations
+
+from variant_detect._resolver._errors import MetadataError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+VALUE_CHARS = NAME_CHARS | {"."}
+
+PEP825 = "https://variants-schema.wheelnext.dev/peps/825/v0.1.1.json"
+PEP850 = "https://variants-schema.wheelnext.dev/peps/850/v0.2.0.json"
+_HOST = "https://variants-schema.wheelnext.dev/"
+
+#: (family, version) we read. "legacy" = the pre-PEP wheelnext URLs.
+SUPPORTED: frozenset[tuple[str, tuple[int, int, int]]] = frozenset(
+    {
+        ("825", (0, 1, 1)),
+        ("850", (0, 2, 0)),
+        ("legacy", (0, 0, 2)),
+        ("legacy", (0, 0, 3)),
+        ("legacy", (0, 2, 0)),
+    }
+)
+STRICT_FAMILIES = frozenset({"825", "850"})
+
+
+class Schema:
+    """``family`` (825, 850, legacy), ``version``, and whether old keys are errors."""
+
+    __slots__ = ("family", "strict", "url", "version")
+
+    def __init__(self, url: str, family: str, version: tuple[int, int, int]) -> None:
+        self.url = url
+        self.family = family
+        self.version = version
+        self.strict = family in STRICT_FAMILIES
+
+
+def _version(text: str) -> tuple[int, int, int] | None:
+    if not text.startswith("v") or not text.endswith(".json"):
+        return None
+    parts = text[1:-5].split(".")
+    if len(parts) != 3 or not all(p.isdigit() and len(p) < 6 for p in parts):
+        return None
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def _family(url: str) -> tuple[str, str] | None:
+    """(family, last path part) of a schema URL we recognise, else None."""
+    if not url.startswith(_HOST):
+        return None
+    path = url[len(_HOST) :].split("/")
+    if len(path) == 1:
+        return "legacy", path[0]
+    if len(path) == 3 and path[0] == "peps" and path[1] in ("825", "826", "850"):
+        return ("850" if path[1] == "826" else path[1]), path[2]
+    return None
+
+
+def accepts(family: str, version: tuple[int, int, int], supported: frozenset[tuple[str, tuple[int, int, int]]]) -> bool:
+    """PEP 825's version rule against the (family, version) pairs we support."""
+    if (family, version) in supported:
+        return True
+    if version[0] == 0:  # drafts: "MUST NOT make any compatibility assumptions"
+        return False
+    same_major = [v for f, v in supported if f == family and v[0] == version[0]]
+    return any(version[1] > v[1] for v in same_major)  # a newer minor of a supported major
+
+
+def read_schema(
+    source: str, top: dict[str, Any], supported: frozenset[tuple[str, tuple[int, int, int]]] = SUPPORTED
+) -> Schema:
+    """The schema of a parsed file; an unsupported one is a MetadataError."""
+    if "$schema" not in top:
+        return Schema("", "legacy", (0, 0, 0))
+    url = top["$schema"]
+    if not isinstance(url, str):
+        raise MetadataError(source, "$schema", f"expected a schema URL string, got {_short(url)}")
+    known = _family(url)
+    version = _version(known[1]) if known else None
+    if known is None or version is None:
+        raise MetadataError(
+            source, "$schema", f"expected a variant metadata schema URL ({PEP825}, {PEP850}), got {_short(url)}"
+        )
+    if not accepts(known[0], version, supported):
+        shown = ".".join(map(str, version))
+        why = (
+            "a draft version (0.x) this tool does not know"
+            if version[0] == 0
+            else f"major version {version[0]}, which this tool does not support"
+        )
+        raise MetadataError(
+            source, "$schema", f"{url} is {why}; supported: {', '.join(_listed(supported))} (got {shown})"
+        )
+    return Schema(url, known[0], version)
+
+
+def _listed(supported: frozenset[tuple[str, tuple[int, int, int]]]) -> list[str]:
+    return sorted(f"{family} v{'.'.join(map(str, v))}" for family, v in supported)
+
+
+def _short(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+# -- providers ------------------------------------------------------------------------
+
+TOP_KEYS_STRICT = frozenset({"$schema", "default-priorities", "providers", "variants"})
+TOP_KEYS_LEGACY = TOP_KEYS_STRICT | {"static-properties"}
+PRIORITY_KEYS_STRICT = frozenset({"namespace"})
+PRIORITY_KEYS_LEGACY = frozenset({"namespace", "feature", "property"})
+REMOVED = frozenset({"static-properties", "feature", "property", "enable-if", "install-time", "plugin-use"})
+_KINDS = ("static-properties", "requires", "builtin")
+_STRICT_PROVIDER_KEYS = frozenset({*_KINDS, "optional", "plugin-api", "feature-order"})
+_LEGACY_PROVIDER_KEYS = _STRICT_PROVIDER_KEYS | {"enable-if", "install-time", "plugin-use"}
+_PLUGIN_USE = ("all", "build", "none")
+
+
+class ProviderSpec:
+    """One ``providers.<namespace>`` entry, normalised.
+
+    ``static`` holds the values of a provider that is not queried at install
+    time (``static-properties``; pre-PEP: ``install-time = false`` with the
+    top-level table, ``plugin-use`` ``none``/``build`` with
+    ``default-priorities.property``), features in priority order. ``None``
+    means "ask a plugin" (``requires``) or a builtin (``builtin``).
+    """
+
+    __slots__ = (
+        "builtin",
+        "enable_if",
+        "feature_order",
+        "install_time",
+        "namespace",
+        "optional",
+        "plugin_api",
+        "requires",
+        "static",
+    )
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self.requires: list[str] = []
+        self.plugin_api: str | None = None
+        self.enable_if: str | None = None
+        self.install_time = True
+        self.optional = False
+        self.static: list[tuple[str, tuple[str, ...]]] | None = None
+        self.feature_order: list[str] = []
+        self.builtin: str | None = None
+
+    def identity(self) -> tuple[object, ...]:
+        """What must agree between two files describing the same package."""
+        static = None if self.static is None else tuple(self.static)
+        return (
+            tuple(self.requires),
+            self.plugin_api,
+            self.enable_if,
+            self.install_time,
+            self.optional,
+            static,
+            self.builtin,
+        )
+
+    def __repr__(self) -> str:
+        return f"ProviderSpec({self.namespace!r}, requires={self.requires!r}, static={self.static!r})"
+
+
+def only_keys(source: str, key: str, data: dict[str, Any], allowed: frozenset[str], schema: Schema) -> None:
+    unknown = sorted(set(data) - allowed)
+    if not unknown:
+        return
+    where = f"{key}.{unknown[0]}" if key else unknown[0]
+    if schema.strict and unknown[0] in REMOVED:
+        raise MetadataError(source, where, f"removed by PEP 825/850; not allowed under {schema.url}")
+    raise MetadataError(source, where, f"unknown key; expected one of {', '.join(sorted(allowed))}")
+
+
+def fail(source: str, key: str, expected: str, got: object) -> MetadataError:
+    return MetadataError(source, key, f"expected {expected}, got {_short(got)}")
+
+
+def as_dict(source: str, key: str, value: object) -> dict[str, Any]:
+    if type(value) is not dict:
+        raise fail(source, key, "a JSON object", value)
+    return value
+
+
+def str_list(source: str, key: str, value: object, chars: frozenset[str] | None, what: str) -> list[str]:
+    if type(value) is not list:
+        raise fail(source, key, f"a list of {what}", value)
+    for index, item in enumerate(value):
+        if type(item) is not str or not item or (chars is not None and not chars.issuperset(item)):
+            raise fail(source, f"{key}[{index}]", what, item)
+    return value
+
+
+NAMES = "names matching [a-z0-9_]+"
+VALUES = "values matching [a-z0-9_.]+"
+
+
+def name(source: str, key: str, value: object) -> str:
+    if type(value) is not str or not value or not NAME_CHARS.issuperset(value):
+        raise fail(source, key, "a name matching [a-z0-9_]+", value)
+    return value
+
+
+def feature_table(source: str, where: str, table: object, *, allow_empty: bool) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for feat, values in as_dict(source, where, table).items():
+        name(source, f"{where}.{feat}", feat)
+        out[feat] = list(str_list(source, f"{where}.{feat}", values, VALUE_CHARS, VALUES))
+        if not out[feat] and not allow_empty:
+            raise fail(source, f"{where}.{feat}", "at least one value", values)
+        if len(set(out[feat])) != len(out[feat]):
+            raise fail(source, f"{where}.{feat}", "each value once", values)
+    return out
+
+
+class ProviderContext:
+    """What parsing a provider entry may consult besides the entry itself."""
+
+    __slots__ = ("property_priorities", "schema", "source", "top_static")
+
+    def __init__(
+        self,
+        source: str,
+        schema: Schema,
+        top_static: dict[str, Any],
+        property_priorities: dict[str, dict[str, list[str]]],
+    ) -> None:
+        self.source = source
+        self.schema = schema
+        self.top_static = top_static
+        self.property_priorities = property_priorities
+
+
+def provider(ctx: ProviderContext, ns: str, raw: object) -> ProviderSpec:
+    src = ctx.source
+    where = f"providers.{ns}"
+    data = as_dict(src, where, raw)
+    only_keys(src, where, data, _STRICT_PROVIDER_KEYS if ctx.schema.strict else _LEGACY_PROVIDER_KEYS, ctx.schema)
+    spec = ProviderSpec(ns)
+    spec.requires = list(str_list(src, f"{where}.requires", data.get("requires", []), None, "requirement strings"))
+    for key, attr in (("plugin-api", "plugin_api"), ("enable-if", "enable_if"), ("builtin", "builtin")):
+        value = data.get(key)
+        if value is not None and (type(value) is not str or not value.strip()):
+            raise fail(src, f"{where}.{key}", "a non-empty string", value)
+        setattr(spec, attr, value)
+    for key, attr in (("optional", "optional"), ("install-time", "install_time")):
+        value = data.get(key, getattr(spec, attr))
+        if type(value) is not bool:
+            raise fail(src, f"{where}.{key}", "true or false", value)
+        setattr(spec, attr, value)
+    use = data.get("plugin-use", "all")
+    if use not in _PLUGIN_USE:
+        raise fail(src, f"{where}.plugin-use", "one of all, build, none", use)
+    if use != "all":
+        spec.install_time = False
+    if ctx.schema.strict:
+        _strict_kind(src, where, data)
+    _static(ctx, spec, data, where)
+    if spec.static is None and not spec.requires and spec.builtin is None and spec.install_time:
+        raise MetadataError(src, where, "expected one of requires, static-properties or builtin; got none of them")
+    return spec
+
+
+def _strict_kind(src: str, where: str, data: dict[str, Any]) -> None:
+    """PEP 850 (as uv 0.13.9 reads it): exactly one kind; plugin-api only with requires."""
+    kinds = [k for k in _KINDS if k in data]
+    if len(kinds) != 1:
+        raise MetadataError(
+            src, where, f"expected exactly one of {', '.join(_KINDS)}; got {', '.join(kinds) or 'none'}"
+        )
+    if "plugin-api" in data and kinds != ["requires"]:
+        raise MetadataError(src, f"{where}.plugin-api", "only valid with requires")
+    if kinds == ["requires"] and not data["requires"]:
+        raise fail(src, f"{where}.requires", "at least one requirement", data["requires"])
+
+
+def _static(ctx: ProviderContext, spec: ProviderSpec, data: dict[str, Any], where: str) -> None:
+    src = ctx.source
+    order = data.get("feature-order")
+    if order is not None:
+        spec.feature_order = list(str_list(src, f"{where}.feature-order", order, NAME_CHARS, NAMES))
+    table: dict[str, list[str]] | None = None
+    table_key = ""
+    if "static-properties" in data:
+        table_key = f"{where}.static-properties"
+        # PEP 850: an empty list is a feature with no supported value, not a broken file.
+        table = feature_table(src, table_key, data["static-properties"], allow_empty=ctx.schema.strict)
+        if spec.requires:
+            raise MetadataError(src, where, "expected either requires or static-properties, got both")
+    elif not spec.install_time:
+        if spec.namespace in ctx.top_static:
+            table_key = f"static-properties.{spec.namespace}"
+            table = feature_table(src, table_key, ctx.top_static[spec.namespace], allow_empty=False)
+        else:
+            table_key = f"default-priorities.property.{spec.namespace}"
+            table = ctx.property_priorities.get(spec.namespace, {})
+    if table is None:
+        if spec.feature_order:
+            raise MetadataError(src, f"{where}.feature-order", "only valid with static-properties")
+        return
+    if spec.feature_order and (sorted(spec.feature_order) != sorted(table)):
+        raise fail(src, f"{where}.feature-order", f"each feature of {table_key} once {sorted(table)}", order)
+    if ctx.schema.strict and len(table) > 1 and not spec.feature_order:
+        raise MetadataError(
+            src, f"{where}.feature-order", f"required with more than one static feature ({', '.join(sorted(table))})"
+        )
+    names = spec.feature_order or list(table)
+    spec.static = [(feat, tuple(table[feat])) for feat in names]
