@@ -29,6 +29,7 @@ ROWS = [
     ("failure fixtures replayed", "... of which failure-mode fixtures (the provider warned)"),
     ("parser inputs fuzzed", "inputs to the pure parse functions of every provider and ld.so.cache"),
     ("variants.json inputs fuzzed", "inputs to the variants.json reader (bytes, structured, mutated)"),
+    ("variants.json wrong-type inputs", "a value of another JSON type at every position of every seed (issue 16)"),
     ("variant.json (in wheel) inputs fuzzed", "variant.json inside a wheel"),
     ("variants.toml inputs fuzzed", "variants.toml files"),
     ("profile inputs fuzzed", "saved profiles (--profile)"),

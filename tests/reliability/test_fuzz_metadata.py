@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -21,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from variant_detect._resolver import _config, _index, _metadata
-from variant_detect._resolver._errors import BadInput, IndexFailure
+from variant_detect._resolver._errors import BadInput, IndexFailure, MetadataError
 from variant_detect._resolver._supported import load_profile
 from variant_detect._resolver._wheels import read_variant_json
 
@@ -61,6 +62,23 @@ SEEDS: list[dict[str, Any]] = [
     {
         "default-priorities": {"namespace": ["x86_64"]},
         "variants": {"x86_64_v3": {"x86_64": {"level": ["v3"]}}, "null": {}},
+    },
+    {
+        "$schema": "https://variants-schema.wheelnext.dev/peps/850/v0.2.0.json",
+        "default-priorities": {"namespace": ["x86_64", "blas_lapack", "acme"]},
+        "providers": {
+            "x86_64": {"requires": ["x86-64-variant-provider>=0.2,<0.3"], "plugin-api": "x86_64_variant_provider"},
+            "blas_lapack": {
+                "static-properties": {"provider": ["openblas", "mkl"], "omp": ["gnu"]},
+                "feature-order": ["omp", "provider"],
+                "optional": True,
+            },
+            "acme": {"builtin": "abi_dependency"},
+        },
+        "variants": {
+            "null": {},
+            "v3_mkl": {"x86_64": {"level": ["v3", "v2"]}, "blas_lapack": {"provider": ["mkl"]}},
+        },
     },
 ]
 SEED_BYTES = [json.dumps(seed).encode() for seed in SEEDS]
@@ -109,6 +127,73 @@ def _structured_mutation(data: st.DataObject) -> bytes:
             break
         node = node[key]
     return json.dumps(doc).encode()
+
+
+JSON_TYPES: list[object] = [None, True, 0, 1.5, "x", "V3", [], [{"a": 1}], {}, {"a": [1]}]
+
+
+def _positions(node: object, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Every position in a JSON document: the root, each object value, each list item."""
+    out = [path]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _positions(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            out += _positions(value, (*path, index))
+    return out
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+@st.composite
+def wrong_type(draw: st.DrawFn) -> tuple[dict[str, Any], tuple[str | int, ...]]:
+    """A seed with the value at one position replaced by one of another JSON type (issue 16)."""
+    doc: Any = json.loads(json.dumps(draw(st.sampled_from(SEEDS))))
+    path = draw(st.sampled_from(_positions(doc)))
+    parent: Any = doc
+    for part in path[:-1]:
+        parent = parent[part]
+    old = parent[path[-1]] if path else doc
+    new = draw(st.sampled_from([v for v in JSON_TYPES if type(v) is not type(old)]))
+    if not path:
+        return {"": new}, path
+    parent[path[-1]] = new
+    return doc, path
+
+
+@settings(
+    settings.get_profile("reliability"), max_examples=int(os.environ.get("VARIANT_DETECT_WRONG_TYPE_EXAMPLES", "2000"))
+)
+@given(case=wrong_type())
+def test_wrong_json_type_at_every_position(
+    case: tuple[dict[str, Any], tuple[str | int, ...]], tally: Counter[str]
+) -> None:
+    """Inside one variant: that variant is skipped naming label and key path; elsewhere: exit 2 naming both."""
+    tally["variants.json wrong-type inputs"] += 1
+    doc, path = case
+    source = "pkg-1.0-variants.json"
+    blob = json.dumps(doc.get("", doc)).encode()
+    where = _dotted(path)
+    if len(path) >= 2 and path[0] == "variants":
+        meta = _metadata.loads(blob, source)
+        label = str(path[1])
+        assert label in meta.skipped, (where, meta.skipped)
+        assert meta.skipped[label].startswith(f"variants.{label}")
+        assert any(line.startswith(f"{source}: variant {label!r} skipped: ") for line in meta.skip_warnings())
+        return
+    try:
+        _metadata.loads(blob, source)
+    except MetadataError as exc:
+        assert str(exc).startswith(f"{source}: ")
+        assert where.startswith(exc.key) or exc.key.startswith(where), (where, exc.key)
+        return
+    raise AssertionError(f"a {where or 'root'} of the wrong type was accepted")
 
 
 VARIANTS_JSON = st.one_of(mutated(SEED_BYTES), JSON.map(lambda v: json.dumps(v).encode()), st.binary(max_size=200))

@@ -100,7 +100,13 @@ def test_hundred_megabytes(tmp_path: Path, profile: str, tally: Counter[str], me
     path = tmp_path / "pkg-1.0-variants.json"
     pad = "x" * (100 << 20)
     path.write_text(
-        json.dumps({"$schema": pad, "default-priorities": {"namespace": ["x86_64"]}, "variants": {"null": {}}})
+        json.dumps(
+            {
+                "default-priorities": {"namespace": ["x86_64"]},
+                "providers": {"x86_64": {"requires": ["x"], "plugin-api": pad}},
+                "variants": {"null": {}},
+            }
+        )
     )
     del pad
     result = run_cli(tmp_path, "rank", str(path), "--profile", profile, "--no-cache")
@@ -120,10 +126,6 @@ def test_hundred_megabytes(tmp_path: Path, profile: str, tally: Counter[str], me
 BAD_FILES: dict[str, bytes] = {
     "deep nesting": b'{"variants": ' + b"[" * 200_000,
     "not UTF-8": b'{"variants": {"\xff\xfe": {}}}',
-    "label with /": b'{"default-priorities": {"namespace": ["x"]}, "variants": {"a/b": {"x": {"f": ["1"]}}}}',
-    "label with NUL": b'{"default-priorities": {"namespace": ["x"]}, "variants": {"a\\u0000b": {"x": {"f": ["1"]}}}}',
-    "upper-case label": b'{"default-priorities": {"namespace": ["x"]}, "variants": {"AB": {"x": {"f": ["1"]}}}}',
-    "value with ..": b'{"default-priorities": {"namespace": ["x"]}, "variants": {"a": {"x": {"f": ["../1"]}}}}',
     "empty file": b"",
     "NUL bytes": b"\0" * 4096,
     "huge number": b'{"variants": {"a": {"x": {"f": [' + b"9" * 10_000 + b"]}}}}",
@@ -139,6 +141,31 @@ def test_bad_file_is_a_clear_error(name: str, tmp_path: Path, profile: str, tall
     assert result["rc"] == 2, result
     lines = result["stderr"].strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"variant-detect: error: {path}"), lines
+
+
+# A defect confined to one variant skips that variant with one warning (PEP 825: degrade
+# gracefully); the label is never used as a path either way.
+BAD_VARIANTS: dict[str, tuple[str, str]] = {
+    "label with /": ("a/b", '"a/b": {"x": {"f": ["1"]}}'),
+    "label with NUL": ("a\0b", '"a\\u0000b": {"x": {"f": ["1"]}}'),
+    "upper-case label": ("AB", '"AB": {"x": {"f": ["1"]}}'),
+    "value with ..": ("a", '"a": {"x": {"f": ["../1"]}}'),
+    "value of the wrong type": ("a", '"a": {"x": {"f": [{"a": 1}]}}'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_VARIANTS))
+def test_bad_variant_is_skipped_with_one_warning(name: str, tmp_path: Path, profile: str, tally: Counter[str]) -> None:
+    label, entry = BAD_VARIANTS[name]
+    path = tmp_path / "pkg-1.0-variants.json"
+    path.write_text('{"default-priorities": {"namespace": ["x"]}, "variants": {"null": {}, ' + entry + "}}")
+    result = run_cli(tmp_path, "rank", str(path), "--profile", profile)
+    tally["hostile files tried"] += 1
+    assert result["rc"] == 0, result
+    assert result["stdout"].split() == ["null"]
+    lines = result["stderr"].strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"variant-detect: warning: {path}: variant {label!r} skipped: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["measure.json", "pkg-1.0-variants.json", "profile.json"]
 
 
 def test_duplicate_keys_last_wins_like_json_and_variantlib(tmp_path: Path, profile: str, tally: Counter[str]) -> None:

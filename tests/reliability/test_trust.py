@@ -169,6 +169,10 @@ def test_provider_cache_stores_no_secret(tmp_path: Path, tally: Counter[str]) ->
         json.dumps(
             {
                 "default-priorities": {"namespace": ["x86_64", "aarch64"]},
+                "providers": {  # our own distributions: installed, so they run (PEP 850 names them)
+                    "x86_64": {"requires": ["variant-detect-x86-64"]},
+                    "aarch64": {"requires": ["variant-detect-aarch64"]},
+                },
                 "variants": {"null": {}, "a": {"x86_64": {"level": ["v1"]}}, "b": {"aarch64": {"version": ["8a"]}}},
             }
         )

@@ -269,8 +269,10 @@ def provider(ctx: ProviderContext, ns: str, raw: object) -> ProviderSpec:
     spec = ProviderSpec(ns)
     spec.requires = list(str_list(src, f"{where}.requires", data.get("requires", []), None, "requirement strings"))
     for key, attr in (("plugin-api", "plugin_api"), ("enable-if", "enable_if"), ("builtin", "builtin")):
-        value = data.get(key)
-        if value is not None and (type(value) is not str or not value.strip()):
+        if key not in data:
+            continue
+        value = data[key]
+        if type(value) is not str or not value.strip():
             raise fail(src, f"{where}.{key}", "a non-empty string", value)
         setattr(spec, attr, value)
     for key, attr in (("optional", "optional"), ("install-time", "install_time")):
@@ -307,7 +309,7 @@ def _strict_kind(src: str, where: str, data: dict[str, Any]) -> None:
 def _static(ctx: ProviderContext, spec: ProviderSpec, data: dict[str, Any], where: str) -> None:
     src = ctx.source
     order = data.get("feature-order")
-    if order is not None:
+    if "feature-order" in data:
         spec.feature_order = list(str_list(src, f"{where}.feature-order", order, NAME_CHARS, NAMES))
     table: dict[str, list[str]] | None = None
     table_key = ""
