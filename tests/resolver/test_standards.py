@@ -484,3 +484,44 @@ def test_pep825_label_missing_from_metadata_means_incompatible(dist: Path, tmp_p
     chosen = json.loads(out)
     assert chosen["label"] == "x86_64_v3_mkl"
     assert any("no variants.x86_64_v3_openblas for the wheel labelled so; skipped" in w for w in chosen["warnings"])
+
+
+def test_within_a_label_the_best_tag_wins() -> None:
+    """PEP 825 "Variant ordering": inside one label's group, platform tags decide."""
+    from variant_detect._resolver._index import Link
+    from variant_detect._resolver._pick import _best_tag
+    from variant_detect._resolver._wheels import WheelName
+
+    names = ["pkg-1.0-py3-none-any-v3.whl", "pkg-1.0-cp311-abi3-any-v3.whl"]
+    candidates = [(WheelName(n), Link(n, n, True)) for n in names]
+    tag_rank = {"cp311-abi3-any": 0, "py3-none-any": 5}
+    assert _best_tag(candidates, tag_rank)[0].filename == "pkg-1.0-cp311-abi3-any-v3.whl"
+
+
+# -- docs/standards.md names only tests that exist ------------------------------------------
+
+
+def test_standards_doc_rows_name_existing_tests() -> None:
+    import re
+
+    doc = (REPO / "docs" / "standards.md").read_text(encoding="utf-8")
+    rows = [line for line in doc.splitlines() if re.match(r"\| (PEP )?\d{3} ", line)]
+    assert len(rows) >= 40
+    missing = []
+    for row in rows:
+        refs = re.findall(r"`(tests/[\w/]+\.py)::(test_\w+)`", row)
+        assert refs or "`markers-abi`" in row or "no test:" in row, f"a row names no test: {row[:80]}"
+        for path, name in refs:
+            source = REPO / path
+            if not source.is_file() or not re.search(rf"^def {name}\(", source.read_text(encoding="utf-8"), re.M):
+                missing.append(f"{path}::{name}")
+    assert missing == []
+
+
+def test_installed_published_provider_runs_itself(tmp_path: Path) -> None:
+    data = pep850()
+    data["providers"]["x86_64"]["requires"] = ["variant-detect-x86-64"]  # installed here
+    status, out, err = run_cli("rank", write(tmp_path, data), "--json", "--fixture", HASWELL, "--explain")
+    assert status == EXIT_OK, err
+    assert json.loads(out) == ["v3_mkl", "v3", "v2", "null"]
+    assert "x86_64: variant-detect-x86-64 " in err and " is installed" in err
