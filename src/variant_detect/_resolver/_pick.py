@@ -19,7 +19,7 @@ from an index", step 5).
 
 from __future__ import annotations
 
-from variant_detect._resolver import _combine, _index, _metadata, _rank
+from variant_detect._resolver import _index, _metadata, _rank
 from variant_detect._resolver._errors import BadInput, MetadataError, NoMatch
 from variant_detect._resolver._wheels import WheelName, variants_json_name
 
@@ -194,7 +194,9 @@ def _load_meta(links: list[_index.Link], sources: Sources) -> _metadata.Variants
         if merged is None:
             merged = meta
         else:
-            _combine.merge(merged, meta)
+            from variant_detect._resolver._combine import merge  # only with several files
+
+            merge(merged, meta)
     assert merged is not None
     return merged
 
@@ -319,7 +321,9 @@ def _meta_from_wheels(
     metas = [
         (label, read_variant_json(wheels[0][1].location, label, limit)) for label, wheels in sorted(by_label.items())
     ]
-    combined = _combine.from_wheels(metas)
+    from variant_detect._resolver._combine import from_wheels
+
+    combined = from_wheels(metas)
     warnings.append(f"{name} {version}: no -variants.json; combined the variant.json of {len(metas)} local wheel(s)")
     return combined
 

@@ -58,7 +58,9 @@ def declared(distribution: str, plugin: object | None) -> tuple[str, ...]:
     value = getattr(plugin, ATTRIBUTE, None) if plugin is not None else None
     if isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
         return tuple(value)
-    return KNOWN.get(distribution) or KNOWN.get(canonical(distribution), ())
+    # *distribution* comes from the entry-point scan, already normalised (the same rule as
+    # packaging's canonicalize_name; tests/resolver/test_standards.py checks they agree).
+    return KNOWN.get(distribution, ())
 
 
 class Requirement:
