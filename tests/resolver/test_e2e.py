@@ -236,3 +236,42 @@ def test_wheel_disagreeing_with_the_index_installs_nothing(dist: Path, tmp_path:
     assert done.returncode == EXIT_BAD_INPUT
     assert "wheel says" in done.stderr
     assert "blas_lapack :: provider :: mkl" in done.stderr
+
+
+def test_pre_pep_wheel_refused_by_uv_installs_through_us(
+    dist: Path, tmp_path: Path, uv_env: dict[str, str], uv_bin: Path
+) -> None:
+    """uv 0.13.8 and 0.13.9 refuse a wheel whose variant.json is pre-PEP v0.0.3 (``enable-if``);
+    the published torch 2.10 wheels are such. Our rewritten PEP 850 copy installs with both."""
+    from variant_detect._resolver._install import rewrite_wheel
+
+    old = {
+        "$schema": "https://variants-schema.wheelnext.dev/v0.0.3.json",
+        "default-priorities": {"namespace": ["x86_64"]},
+        "providers": {"x86_64": {"requires": ["x86-64-variant-provider>=0.2,<0.3"], "enable-if": "os_name == 'posix'"}},
+        "variants": {"x86_64_v3": {"x86_64": {"level": ["v3"]}}},
+    }
+    links = tmp_path / "links"
+    links.mkdir()
+    name = "dummy_pkg-1.0.0-py3-none-any-x86_64_v3.whl"
+    rewrite_wheel(str(dist / name), str(links / name), json.dumps(old).encode())
+    for plain in ("dummy_pkg-1.0.0-py3-none-any.whl", "dummy_dep-1.0.0-py3-none-any.whl"):
+        (links / plain).write_bytes((dist / plain).read_bytes())
+    (links / "dummy_pkg-1.0.0-variants.json").write_text(json.dumps(old))
+    env = {**os.environ, **uv_env}
+    direct = uv_venv(tmp_path / "direct")
+    argv = [str(uv_bin), "--preview-features", "wheel-variants", "pip", "install", "--python", str(direct)]
+    refused = subprocess.run(
+        [*argv, "--no-index", "--find-links", str(links), str(links / name)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert refused.returncode != 0
+    assert "Unknown variant metadata schema" in refused.stderr
+    python = uv_venv(tmp_path / "venv")
+    ours = ["install", "dummy-pkg", "--find-links", str(links), "--installer", "uv", "--python", str(python)]
+    done = cli(*ours, "--fixture", fixture("linux-x86_64-haswell"), env=with_uv(uv_env, uv_bin))
+    assert done.returncode == EXIT_OK, done.stderr
+    assert installed_label(python) == "x86_64_v3"

@@ -140,9 +140,9 @@ def test_allowed_provider_that_cannot_be_installed_is_a_warning(tmp_path: Path, 
 def test_plugin_api_default_is_first_applicable_in_dist_info_form(
     requires: list[str], api: str | None, expected: str
 ) -> None:
-    from variant_detect._resolver._metadata import VariantsMeta
-    from variant_detect._resolver._schema import ProviderSpec
-    from variant_detect._resolver._supported import Options, applicable, plugin_api
+    from variant_detect._resolver._metadata import ProviderSpec, VariantsMeta
+    from variant_detect._resolver._requires import applicable, plugin_api
+    from variant_detect._resolver._supported import Options
 
     spec = ProviderSpec("acme_fpga")
     spec.requires, spec.plugin_api = requires, api

@@ -284,14 +284,14 @@ def test_find_links_without_variants_json_combines_the_wheels(dist: Path, tmp_pa
 
 
 def test_remote_index_without_variants_json_treats_variants_as_incompatible() -> None:
+    from variant_detect._resolver._combine import from_local_wheels
     from variant_detect._resolver._index import Link
-    from variant_detect._resolver._pick import _meta_from_wheels
     from variant_detect._resolver._wheels import WheelName
 
     name = "dummy_pkg-1.0.0-py3-none-any-x86_64_v3.whl"
     by_label = {"x86_64_v3": [(WheelName(name), Link(name, f"https://index.invalid/files/{name}", False))]}
     warnings: list[str] = []
-    assert _meta_from_wheels(by_label, "1.0.0", warnings) is None
+    assert from_local_wheels(by_label, "1.0.0", warnings) is None
     assert "treated as incompatible rather than downloading each one" in warnings[0]
 
 
@@ -389,7 +389,7 @@ def test_standin_serves_only_the_versions_it_reproduces(tmp_path: Path) -> None:
 
 def test_empty_values_list_does_not_drop_the_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
     from variant_detect._resolver import _isolated
-    from variant_detect._resolver._schema import ProviderSpec
+    from variant_detect._resolver._metadata import ProviderSpec
     from variant_detect._resolver._supported import Options
 
     answer = {"get_supported_configs": [{"name": "gpu", "values": [], "multi_value": True}]}

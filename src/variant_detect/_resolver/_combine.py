@@ -16,7 +16,9 @@ from variant_detect._resolver._errors import MetadataError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from variant_detect._resolver._index import Link
     from variant_detect._resolver._metadata import Props, VariantsMeta
+    from variant_detect._resolver._wheels import WheelName
 
 
 def same_properties(a: Props, b: Props) -> bool:
@@ -128,4 +130,27 @@ def from_wheels(metas: list[tuple[str, VariantsMeta]]) -> VariantsMeta:
             combined.property_priorities = meta.property_priorities
         merge(combined, meta)
     assert combined is not None
+    return combined
+
+
+def from_local_wheels(
+    by_label: dict[str, list[tuple[WheelName, Link]]], version: str, warnings: list[str]
+) -> VariantsMeta | None:
+    """Combined metadata from one local wheel per label, or None (with a warning) for remote wheels."""
+    name = next(iter(by_label.values()))[0][0].filename.split("-", 1)[0]
+    if not all(link.local for wheels in by_label.values() for _w, link in wheels):
+        warnings.append(
+            f"{name} {version}: the index links no {name}-{version}-variants.json; its variant wheels "
+            f"({', '.join(sorted(by_label))}) are treated as incompatible rather than downloading each one (PEP 825)"
+        )
+        return None
+    from variant_detect._resolver._metadata import max_bytes
+    from variant_detect._resolver._wheels import read_variant_json
+
+    limit = max_bytes()
+    metas = [
+        (label, read_variant_json(wheels[0][1].location, label, limit)) for label, wheels in sorted(by_label.items())
+    ]
+    combined = from_wheels(metas)
+    warnings.append(f"{name} {version}: no -variants.json; combined the variant.json of {len(metas)} local wheel(s)")
     return combined

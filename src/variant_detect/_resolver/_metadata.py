@@ -20,9 +20,9 @@ gracefully rather than fail outright):
 
 from __future__ import annotations
 
-from variant_detect._resolver import _schema
+from variant_detect._resolver import _providers, _schema
 from variant_detect._resolver._errors import MetadataError
-from variant_detect._resolver._schema import ProviderSpec
+from variant_detect._resolver._providers import ProviderSpec
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -114,17 +114,17 @@ def _priorities(meta: VariantsMeta, data: dict[str, Any], schema: _schema.Schema
 # -- providers ------------------------------------------------------------------------
 
 
-def _providers(meta: VariantsMeta, top: dict[str, Any], schema: _schema.Schema) -> None:
+def _read_providers(meta: VariantsMeta, top: dict[str, Any], schema: _schema.Schema) -> None:
     src = meta.source
     top_static = _schema.as_dict(src, "static-properties", top.get("static-properties", {}))
     for ns in top_static:
         _schema.name(src, f"static-properties.{ns}", ns)
     if schema.family == "850" and "providers" not in top:
         raise MetadataError(src, "providers", f"required under {schema.url}")
-    ctx = _schema.ProviderContext(src, schema, top_static, meta.property_priorities)
+    ctx = _providers.ProviderContext(src, schema, top_static, meta.property_priorities)
     for ns, raw in _schema.as_dict(src, "providers", top.get("providers", {})).items():
         _schema.name(src, f"providers.{ns}", ns)
-        meta.providers[ns] = _schema.provider(ctx, ns, raw)
+        meta.providers[ns] = _providers.provider(ctx, ns, raw)
     listed = set(meta.namespaces)
     for ns in meta.providers:
         if ns not in listed:
@@ -222,7 +222,7 @@ def parse(data: object, source: str) -> VariantsMeta:
     if schema.strict and "variants" not in top:
         raise MetadataError(source, "variants", "required")
     _priorities(meta, top, schema)
-    _providers(meta, top, schema)
+    _read_providers(meta, top, schema)
     _variants(meta, top.get("variants", {}))
     return meta
 

@@ -281,7 +281,9 @@ def _pick_version(
     if meta_links:
         meta: _metadata.VariantsMeta | None = _load_meta(meta_links, sources)
     elif by_label:
-        meta = _meta_from_wheels(by_label, version, warnings)
+        from variant_detect._resolver._combine import from_local_wheels
+
+        meta = from_local_wheels(by_label, version, warnings)
     else:
         meta = None
     if meta is None and by_label and not plain:
@@ -302,30 +304,6 @@ def _pick_version(
     if ranked is not None:
         ranked.warnings[:0] = warnings
     return ranked
-
-
-def _meta_from_wheels(
-    by_label: dict[str, list[tuple[WheelName, _index.Link]]], version: str, warnings: list[str]
-) -> _metadata.VariantsMeta | None:
-    """Combined metadata from one local wheel per label, or None (with a warning) for remote wheels."""
-    name = next(iter(by_label.values()))[0][0].filename.split("-", 1)[0]
-    if not all(link.local for wheels in by_label.values() for _w, link in wheels):
-        warnings.append(
-            f"{name} {version}: the index links no {name}-{version}-variants.json; its variant wheels "
-            f"({', '.join(sorted(by_label))}) are treated as incompatible rather than downloading each one (PEP 825)"
-        )
-        return None
-    from variant_detect._resolver._wheels import read_variant_json
-
-    limit = _metadata.max_bytes()
-    metas = [
-        (label, read_variant_json(wheels[0][1].location, label, limit)) for label, wheels in sorted(by_label.items())
-    ]
-    from variant_detect._resolver._combine import from_wheels
-
-    combined = from_wheels(metas)
-    warnings.append(f"{name} {version}: no -variants.json; combined the variant.json of {len(metas)} local wheel(s)")
-    return combined
 
 
 def _rank_version(

@@ -1,4 +1,4 @@
-"""Which schema a variants.json follows, and its ``providers`` entries.
+"""Which schema a variants.json follows, and the key checks the reader shares.
 
 ``$schema`` decides how a file is read (PEP 825 "Variant metadata"):
 
@@ -129,67 +129,13 @@ def _short(value: object) -> str:
     return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
-# -- providers ------------------------------------------------------------------------
+# -- keys and checks shared by the reader -------------------------------------------
 
 TOP_KEYS_STRICT = frozenset({"$schema", "default-priorities", "providers", "variants"})
 TOP_KEYS_LEGACY = TOP_KEYS_STRICT | {"static-properties"}
 PRIORITY_KEYS_STRICT = frozenset({"namespace"})
 PRIORITY_KEYS_LEGACY = frozenset({"namespace", "feature", "property"})
 REMOVED = frozenset({"static-properties", "feature", "property", "enable-if", "install-time", "plugin-use"})
-_KINDS = ("static-properties", "requires", "builtin")
-_STRICT_PROVIDER_KEYS = frozenset({*_KINDS, "optional", "plugin-api", "feature-order"})
-_LEGACY_PROVIDER_KEYS = _STRICT_PROVIDER_KEYS | {"enable-if", "install-time", "plugin-use"}
-_PLUGIN_USE = ("all", "build", "none")
-
-
-class ProviderSpec:
-    """One ``providers.<namespace>`` entry, normalised.
-
-    ``static`` holds the values of a provider that is not queried at install
-    time (``static-properties``; pre-PEP: ``install-time = false`` with the
-    top-level table, ``plugin-use`` ``none``/``build`` with
-    ``default-priorities.property``), features in priority order. ``None``
-    means "ask a plugin" (``requires``) or a builtin (``builtin``).
-    """
-
-    __slots__ = (
-        "builtin",
-        "enable_if",
-        "feature_order",
-        "install_time",
-        "namespace",
-        "optional",
-        "plugin_api",
-        "requires",
-        "static",
-    )
-
-    def __init__(self, namespace: str) -> None:
-        self.namespace = namespace
-        self.requires: list[str] = []
-        self.plugin_api: str | None = None
-        self.enable_if: str | None = None
-        self.install_time = True
-        self.optional = False
-        self.static: list[tuple[str, tuple[str, ...]]] | None = None
-        self.feature_order: list[str] = []
-        self.builtin: str | None = None
-
-    def identity(self) -> tuple[object, ...]:
-        """What must agree between two files describing the same package."""
-        static = None if self.static is None else tuple(self.static)
-        return (
-            tuple(self.requires),
-            self.plugin_api,
-            self.enable_if,
-            self.install_time,
-            self.optional,
-            static,
-            self.builtin,
-        )
-
-    def __repr__(self) -> str:
-        return f"ProviderSpec({self.namespace!r}, requires={self.requires!r}, static={self.static!r})"
 
 
 def only_keys(source: str, key: str, data: dict[str, Any], allowed: frozenset[str], schema: Schema) -> None:
@@ -241,100 +187,3 @@ def feature_table(source: str, where: str, table: object, *, allow_empty: bool) 
         if len(set(out[feat])) != len(out[feat]):
             raise fail(source, f"{where}.{feat}", "each value once", values)
     return out
-
-
-class ProviderContext:
-    """What parsing a provider entry may consult besides the entry itself."""
-
-    __slots__ = ("property_priorities", "schema", "source", "top_static")
-
-    def __init__(
-        self,
-        source: str,
-        schema: Schema,
-        top_static: dict[str, Any],
-        property_priorities: dict[str, dict[str, list[str]]],
-    ) -> None:
-        self.source = source
-        self.schema = schema
-        self.top_static = top_static
-        self.property_priorities = property_priorities
-
-
-def provider(ctx: ProviderContext, ns: str, raw: object) -> ProviderSpec:
-    src = ctx.source
-    where = f"providers.{ns}"
-    data = as_dict(src, where, raw)
-    only_keys(src, where, data, _STRICT_PROVIDER_KEYS if ctx.schema.strict else _LEGACY_PROVIDER_KEYS, ctx.schema)
-    spec = ProviderSpec(ns)
-    spec.requires = list(str_list(src, f"{where}.requires", data.get("requires", []), None, "requirement strings"))
-    for key, attr in (("plugin-api", "plugin_api"), ("enable-if", "enable_if"), ("builtin", "builtin")):
-        if key not in data:
-            continue
-        value = data[key]
-        if type(value) is not str or not value.strip():
-            raise fail(src, f"{where}.{key}", "a non-empty string", value)
-        setattr(spec, attr, value)
-    for key, attr in (("optional", "optional"), ("install-time", "install_time")):
-        value = data.get(key, getattr(spec, attr))
-        if type(value) is not bool:
-            raise fail(src, f"{where}.{key}", "true or false", value)
-        setattr(spec, attr, value)
-    use = data.get("plugin-use", "all")
-    if use not in _PLUGIN_USE:
-        raise fail(src, f"{where}.plugin-use", "one of all, build, none", use)
-    if use != "all":
-        spec.install_time = False
-    if ctx.schema.strict:
-        _strict_kind(src, where, data)
-    _static(ctx, spec, data, where)
-    if spec.static is None and not spec.requires and spec.builtin is None and spec.install_time:
-        raise MetadataError(src, where, "expected one of requires, static-properties or builtin; got none of them")
-    return spec
-
-
-def _strict_kind(src: str, where: str, data: dict[str, Any]) -> None:
-    """PEP 850 (as uv 0.13.9 reads it): exactly one kind; plugin-api only with requires."""
-    kinds = [k for k in _KINDS if k in data]
-    if len(kinds) != 1:
-        raise MetadataError(
-            src, where, f"expected exactly one of {', '.join(_KINDS)}; got {', '.join(kinds) or 'none'}"
-        )
-    if "plugin-api" in data and kinds != ["requires"]:
-        raise MetadataError(src, f"{where}.plugin-api", "only valid with requires")
-    if kinds == ["requires"] and not data["requires"]:
-        raise fail(src, f"{where}.requires", "at least one requirement", data["requires"])
-
-
-def _static(ctx: ProviderContext, spec: ProviderSpec, data: dict[str, Any], where: str) -> None:
-    src = ctx.source
-    order = data.get("feature-order")
-    if "feature-order" in data:
-        spec.feature_order = list(str_list(src, f"{where}.feature-order", order, NAME_CHARS, NAMES))
-    table: dict[str, list[str]] | None = None
-    table_key = ""
-    if "static-properties" in data:
-        table_key = f"{where}.static-properties"
-        # PEP 850: an empty list is a feature with no supported value, not a broken file.
-        table = feature_table(src, table_key, data["static-properties"], allow_empty=ctx.schema.strict)
-        if spec.requires:
-            raise MetadataError(src, where, "expected either requires or static-properties, got both")
-    elif not spec.install_time:
-        if spec.namespace in ctx.top_static:
-            table_key = f"static-properties.{spec.namespace}"
-            table = feature_table(src, table_key, ctx.top_static[spec.namespace], allow_empty=False)
-        else:
-            table_key = f"default-priorities.property.{spec.namespace}"
-            table = ctx.property_priorities.get(spec.namespace, {})
-    if table is None:
-        if spec.feature_order:
-            raise MetadataError(src, f"{where}.feature-order", "only valid with static-properties")
-        return
-    if spec.feature_order and (sorted(spec.feature_order) != sorted(table)):
-        raise fail(src, f"{where}.feature-order", f"each feature of {table_key} once {sorted(table)}", order)
-    if ctx.schema.strict and len(table) > 1 and not spec.feature_order:
-        raise MetadataError(
-            src, f"{where}.feature-order", f"required with more than one static feature ({', '.join(sorted(table))})"
-        )
-    names = spec.feature_order or list(table)
-    spec.static = [(feat, tuple(table[feat])) for feat in names]

@@ -284,6 +284,8 @@ def supported_for(meta: VariantsMeta, options: Options) -> Outcome:
         if spec.builtin is not None:
             builtin_supported(ns, spec, outcome)
             continue
+        from variant_detect._resolver._requires import applicable, not_trusted, plugin_api
+
         wanted = applicable(meta, spec, options)
         if not wanted:
             outcome.warnings.append(
@@ -296,7 +298,7 @@ def supported_for(meta: VariantsMeta, options: Options) -> Outcome:
             continue
         untrusted = [req.name for req in wanted if req.name not in options.allow and "*" not in options.allow]
         if untrusted:
-            outcome.warnings.append(_not_trusted(ns, wanted, untrusted))
+            outcome.warnings.append(not_trusted(ns, wanted, untrusted))
         else:
             isolated.append((spec, wanted))
     if to_detect:
@@ -316,26 +318,6 @@ def supported_for(meta: VariantsMeta, options: Options) -> Outcome:
     return outcome
 
 
-def applicable(meta: VariantsMeta, spec: ProviderSpec, options: Options) -> list[Requirement]:
-    """The ``requires`` entries whose markers hold here, parsed; a malformed one is a MetadataError."""
-    from variant_detect._resolver._errors import MetadataError
-    from variant_detect._resolver._standins import parse_requires
-
-    out = []
-    for index, req in enumerate(parse_requires(spec.requires, options.cache)):
-        if req is None:
-            key = f"providers.{spec.namespace}.requires[{index}]"
-            raise MetadataError(meta.source, key, f"expected a PEP 508 requirement, got {spec.requires[index]!r}")
-        if req.applies:
-            out.append(req)
-    return out
-
-
-def plugin_api(spec: ProviderSpec, wanted: list[Requirement]) -> str:
-    """``plugin-api``, by default the first applicable requirement's name in dist-info form (PEP 850, uv)."""
-    return spec.plugin_api or wanted[0].dist_info_name
-
-
 def builtin_supported(ns: str, spec: ProviderSpec, outcome: Outcome) -> None:
     """The hook for PEP 850's builtin providers (``abi_dependency``): none implemented here yet.
 
@@ -344,15 +326,6 @@ def builtin_supported(ns: str, spec: ProviderSpec, outcome: Outcome) -> None:
     """
     outcome.warnings.append(
         f"{ns}: builtin provider {spec.builtin!r} is not implemented; variants using {ns} are treated as incompatible"
-    )
-
-
-def _not_trusted(ns: str, wanted: list[Requirement], untrusted: list[str]) -> str:
-    names = ", ".join(req.text for req in wanted)
-    allow = " ".join(f"--allow-provider {name}" for name in untrusted)
-    return (
-        f"{ns}: provider {names} is not installed and is never installed or run without consent; "
-        f"variants using {ns} are skipped (pass {allow} to allow it)"
     )
 
 
