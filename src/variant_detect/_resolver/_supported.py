@@ -284,7 +284,7 @@ def supported_for(meta: VariantsMeta, options: Options) -> Outcome:
         if spec.builtin is not None:
             builtin_supported(ns, spec, outcome)
             continue
-        from variant_detect._resolver._requires import applicable, not_trusted, plugin_api
+        from variant_detect._resolver._requires import applicable, not_trusted
 
         wanted = applicable(meta, spec, options)
         if not wanted:
@@ -308,6 +308,7 @@ def supported_for(meta: VariantsMeta, options: Options) -> Outcome:
         options.cache.warnings.clear()
     for spec, wanted in isolated:
         from variant_detect._resolver._isolated import query
+        from variant_detect._resolver._requires import plugin_api
 
         features, warnings = query(spec, options, [req.text for req in wanted], plugin_api(spec, wanted))
         outcome.warnings.extend(warnings)
