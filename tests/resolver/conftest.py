@@ -101,6 +101,20 @@ def index(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 @pytest.fixture(scope="session")
+def index_without_variants_json(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same index, but no ``-variants.json`` is linked (PEP 825 says it MUST be)."""
+    work = tmp_path_factory.mktemp("no-json")
+    files = work / "dist"
+    files.mkdir()
+    for path in dist.iterdir():
+        if not path.name.endswith("-variants.json"):
+            (files / path.name).write_bytes(path.read_bytes())
+    root = work / "index"
+    _build.simple_index(files, root)
+    yield from _serve(root)
+
+
+@pytest.fixture(scope="session")
 def fpga_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``fpga-pkg`` variant wheels needing the acme-fpga-provider, and that provider's wheel."""
     work = tmp_path_factory.mktemp("fpga")

@@ -285,3 +285,13 @@ def test_null_variant_installs_with_uv(index: str, tmp_path: Path, uv_env: dict[
     done = cli(*argv, "--fixture", fixture("linux-x86_64-generic-no-cpuinfo"), env=with_uv(uv_env, uv_bin))
     assert done.returncode == EXIT_OK, done.stderr
     assert installed_label(python) == "null"
+
+
+def test_remote_index_without_variants_json_takes_the_plain_wheel(index_without_variants_json: str) -> None:
+    """PEP 825 step 5: rather than download every variant wheel, treat them as incompatible."""
+    argv = ["pick", "dummy-pkg", "--index-url", index_without_variants_json, "--json"]
+    done = cli(*argv, "--fixture", fixture("linux-x86_64-haswell"))
+    assert done.returncode == EXIT_OK, done.stderr
+    chosen = json.loads(done.stdout)
+    assert chosen["filename"] == "dummy_pkg-1.0.0-py3-none-any.whl"
+    assert "treated as incompatible rather than downloading each one" in chosen["warnings"][0]
