@@ -77,43 +77,66 @@ def _record_line(name: str, blob: bytes) -> str:
     return f"{name},sha256={digest},{len(blob)}"
 
 
-def rewrite_wheel(source: str, destination: str, variant_json: bytes) -> None:
-    """Copy a wheel, replacing ``*.dist-info/variant.json`` and its RECORD line."""
+def rewrite_wheel(source: str, destination: str, variant_json: bytes | None, metadata: bytes | None = None) -> None:
+    """Copy a wheel, replacing ``*.dist-info/variant.json`` and/or ``METADATA``, and their RECORD lines."""
     import zipfile
 
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as new:
         names = old.namelist()
-        target = next((n for n in names if n.count("/") == 1 and n.endswith(".dist-info/variant.json")), None)
+        replaced: dict[str, bytes] = {}
+        for suffix, blob in (("variant.json", variant_json), ("METADATA", metadata)):
+            if blob is None:
+                continue
+            target = next((n for n in names if n.count("/") == 1 and n.endswith(f".dist-info/{suffix}")), None)
+            if target is None:
+                raise BadInput(f"{source}: expected *.dist-info/{suffix} in the wheel")
+            replaced[target] = blob
         record = next((n for n in names if n.count("/") == 1 and n.endswith(".dist-info/RECORD")), None)
-        if target is None or record is None:
-            raise BadInput(f"{source}: expected *.dist-info/variant.json and RECORD in a variant wheel")
+        if record is None:
+            raise BadInput(f"{source}: expected *.dist-info/RECORD in the wheel")
         for info in old.infolist():
-            if info.filename in (target, record):
+            if info.filename in replaced or info.filename == record:
                 continue
             new.writestr(info, old.read(info.filename))
-        new.writestr(target, variant_json)
+        for target, blob in replaced.items():
+            new.writestr(target, blob)
         lines = []
         for line in old.read(record).decode("utf-8").splitlines():
-            lines.append(_record_line(target, variant_json) if line.split(",", 1)[0] == target else line)
+            name = line.split(",", 1)[0]
+            lines.append(_record_line(name, replaced[name]) if name in replaced else line)
         new.writestr(record, "\n".join(lines) + "\n")
 
 
 def prepare(choices: list[Choice], installer: str, workdir: str, fetch_wheel: object) -> list[str]:
-    """Local paths of the wheels to hand to *installer*, verified and renamed as needed."""
+    """Local paths of the wheels to hand to *installer*, verified and renamed as needed.
+
+    A wheel whose ``Requires-Dist`` uses variant markers gets them decided
+    (:mod:`._markers`), whichever installer and whether or not it is a variant.
+    """
     import shutil
+
+    from variant_detect._resolver import _markers
 
     paths = []
     for choice in choices:
         path = fetch_wheel(choice)  # type: ignore[operator]
+        metadata = _markers.rewritten(path, _markers.for_choice(choice))
         if choice.label is None:
+            if metadata is not None:
+                target = os.path.join(workdir, choice.link.filename)
+                rewrite_wheel(path, target, None, metadata)
+                path = target
             paths.append(path)
             continue
         if installer == "pip":
             target = os.path.join(workdir, choice.wheel.plain_filename)
-            shutil.copyfile(path, target)
+            if metadata is None:
+                shutil.copyfile(path, target)
+            else:
+                rewrite_wheel(path, target, None, metadata)
         else:
             target = os.path.join(workdir, choice.link.filename)
-            rewrite_wheel(path, target, staticised(choice))
+            rewrite_wheel(path, target, staticised(choice), metadata)
         paths.append(target)
     return paths
 

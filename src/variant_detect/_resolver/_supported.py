@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from variant_detect._discovery import PluginEntry
+    from variant_detect._resolver._abi import Context
     from variant_detect._resolver._cache import Cache
     from variant_detect._resolver._metadata import ProviderSpec, VariantsMeta
     from variant_detect._resolver._standins import Requirement
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 class Options:
     """How to find supported properties (from the command line)."""
 
-    __slots__ = ("allow", "cache", "enable_optional", "fixture", "installer_args", "profile")
+    __slots__ = ("abi", "allow", "cache", "enable_optional", "fixture", "installer_args", "profile")
 
     def __init__(
         self,
@@ -61,6 +62,7 @@ class Options:
         self.enable_optional = enable_optional
         self.cache = cache
         self.installer_args = installer_args or []
+        self.abi: Context | None = None  # target environment of abi_dependency (None: this interpreter)
 
 
 class Outcome:
@@ -237,7 +239,7 @@ def _detect(chosen: dict[str, PluginEntry], options: Options, outcome: Outcome) 
 
 
 def _answered_without_plugin(
-    ns: str, spec: ProviderSpec | None, options: Options, outcome: Outcome, probe: Probe | None
+    ns: str, spec: ProviderSpec | None, options: Options, outcome: Outcome, probe: Probe | None, *, meta: VariantsMeta
 ) -> bool:
     """Steps 1-3: namespace off, static values, or a saved profile (True = settled)."""
     if spec is not None and spec.enable_if and not _marker_true(spec.enable_if, probe):
@@ -245,6 +247,11 @@ def _answered_without_plugin(
         return True
     if spec is not None and spec.optional and ns not in options.enable_optional:
         outcome.explanations.append(f"{ns}: off (optional provider; enable with --enable-optional {ns})")
+        return True
+    if spec is not None and spec.builtin == "abi_dependency":  # PEP 850 ABI dependency: see _abi.py
+        from variant_detect._resolver import _abi
+
+        _abi.supported(meta, ns, options.abi or _abi.Context(), outcome)
         return True
     if spec is not None and spec.static is not None:
         outcome.supported[ns] = list(spec.static)
@@ -273,7 +280,7 @@ def supported_for(meta: VariantsMeta, options: Options) -> Outcome:
     isolated: list[tuple[ProviderSpec, list[Requirement]]] = []
     for ns in meta.used_namespaces():
         spec = meta.providers.get(ns)
-        if _answered_without_plugin(ns, spec, options, outcome, probe):
+        if _answered_without_plugin(ns, spec, options, outcome, probe, meta=meta):
             continue
         if spec is None or (not spec.requires and spec.builtin is None):
             outcome.warnings.append(
@@ -320,7 +327,7 @@ def supported_for(meta: VariantsMeta, options: Options) -> Outcome:
 
 
 def builtin_supported(ns: str, spec: ProviderSpec, outcome: Outcome) -> None:
-    """The hook for PEP 850's builtin providers (``abi_dependency``): none implemented here yet.
+    """PEP 850's builtin providers other than ``abi_dependency`` (decided in ``_abi``): none is known.
 
     PEP 850: tools that do not implement it MUST treat the variants using it
     as incompatible and SHOULD say so.

@@ -304,17 +304,30 @@ def _request_for(args: argparse.Namespace, requirement: str, options: Options, p
     return Request(requirement, options, prio, variants=args.variant, no_variant=args.no_variant, fallback=fallback)
 
 
-def _pick_all(args: argparse.Namespace, requirements: list[str]) -> tuple[list[Choice], Sources, Cache]:
-    from variant_detect._resolver._pick import Sources, pick
+def _pick_all(
+    args: argparse.Namespace, requirements: list[str], *, installing: bool = False
+) -> tuple[list[Choice], Sources, Cache]:
+    from variant_detect._resolver._abi import Context
+    from variant_detect._resolver._pick import Sources, parse_requirement, pick
 
     cache = _cache(args)
     options = _options(args, cache)
+    # abi_dependency: the target interpreter, and what this same command installs (install only).
+    same = frozenset(parse_requirement(r).name for r in requirements) if installing else frozenset()
+    options.abi = Context(getattr(args, "python", None), same)
     prio = _priorities(args)
     sources = Sources(list(args.find_links), _index_urls(args))
     choices = []
     for requirement in requirements:
         request = _request_for(args, requirement, options, prio)
         choices.append(pick(request, sources, cache))  # type: ignore[arg-type]
+    if installing:  # an ABI dependency installed by this same command must match the variant chosen
+        from variant_detect._resolver._abi import reconcile
+
+        def repick(requirement: str) -> Choice:
+            return pick(_request_for(args, requirement, options, prio), sources, cache)  # type: ignore[arg-type]
+
+        choices = reconcile(choices, repick)
     return choices, sources, cache
 
 
@@ -331,8 +344,11 @@ def _pick(args: argparse.Namespace) -> int:
     sources.http.close()
     choice = choices[0]
     _report(choice, args)
+    from variant_detect._resolver._abi import constraints
+
+    needs = constraints(choice)
     if args.json:
-        _dump(choice.as_json())
+        _dump({**choice.as_json(), "constraints": needs})
         return EXIT_OK
     from variant_detect._resolver._index import _redact
 
@@ -346,6 +362,8 @@ def _pick(args: argparse.Namespace) -> int:
         lines.append(f"  matched: {', '.join(choice.matched)}")
     if len(choice.ranking) > 1:
         lines.append(f"  order: {' > '.join(choice.ranking)}")
+    if needs:
+        lines.append(f"  needs: {', '.join(needs)}")
     sys.stdout.write("\n".join(lines) + "\n")
     return EXIT_OK
 
@@ -359,7 +377,7 @@ def _install(args: argparse.Namespace) -> int:
     from variant_detect._resolver._metadata import max_bytes
     from variant_detect._resolver._wheels import read_variant_json
 
-    choices, sources, _c = _pick_all(args, list(args.requirements))
+    choices, sources, _c = _pick_all(args, list(args.requirements), installing=True)
     kind, prefix = inst.find_installer(args.installer)
     with tempfile.TemporaryDirectory(prefix="variant-detect-") as workdir:
 
@@ -378,12 +396,29 @@ def _install(args: argparse.Namespace) -> int:
         for choice in choices:
             _report(choice, args)
             print(f"{PROG}: {choice.requirement}: {choice.link.filename} ({choice.reason})", file=sys.stderr)
-        argv = inst.command(kind, prefix, paths, args.python, _index_args(args))
+        argv = inst.command(kind, prefix, paths, args.python, [*_index_args(args), *_constraints(choices, workdir)])
         if args.dry_run:
             sys.stdout.write(inst.shown(argv) + "\n")
             return EXIT_OK
         inst.run(argv)
     return EXIT_OK
+
+
+def _constraints(choices: list[Choice], workdir: str) -> list[str]:
+    """``--constraint FILE`` pinning each chosen variant's ABI dependencies (PEP 850), or nothing."""
+    from variant_detect._resolver._abi import constraints
+
+    lines = []
+    for choice in choices:
+        for line in constraints(choice):
+            print(f"{PROG}: {choice.requirement}: constraint {line} (ABI dependency)", file=sys.stderr)
+            lines.append(line)
+    if not lines:
+        return []
+    path = os.path.join(workdir, "abi-constraints.txt")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("".join(f"{line}\n" for line in lines))
+    return ["--constraint", path]
 
 
 # -- cache ----------------------------------------------------------------------------
