@@ -37,6 +37,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from packaging.specifiers import SpecifierSet
+
     from variant_detect._resolver._metadata import VariantsMeta
     from variant_detect._resolver._pick import Choice
     from variant_detect._resolver._supported import Outcome
@@ -59,13 +61,13 @@ _QUERY = (
 
 
 class Context:
-    """The target environment and the names installed by the same command."""
+    """The target environment, and what the same command installs (name -> its specifier)."""
 
     __slots__ = ("python", "same_command")
 
-    def __init__(self, python: str | None = None, same_command: frozenset[str] = frozenset()) -> None:
+    def __init__(self, python: str | None = None, same_command: dict[str, SpecifierSet | None] | None = None) -> None:
         self.python = python
-        self.same_command = frozenset(dist_info_name(n) for n in same_command)
+        self.same_command = {dist_info_name(n): s for n, s in (same_command or {}).items()}
 
 
 def dist_info_name(name: str) -> str:
@@ -174,6 +176,29 @@ def _prefixes_or_none(version: str | None, where: str, outcome: Outcome) -> list
         return []
 
 
+def _admits(specifier: SpecifierSet | None, prefix: str) -> bool:
+    """Can the command's requirement on a distribution be met at ``==prefix.*``?
+
+    Tried on ``prefix`` padded to X.Y.Z and on every version the specifier
+    itself names under that prefix (``>=1.5,<2`` admits ``1`` through 1.5).
+    """
+    from packaging.specifiers import Specifier
+    from packaging.version import InvalidVersion, Version
+
+    if specifier is None:
+        return True
+    wanted = Specifier(f"=={prefix}.*")
+    candidates = [".".join([*prefix.split("."), "0", "0"][:3])]
+    for item in specifier:
+        text = item.version.removesuffix(".*")
+        try:
+            Version(text)
+        except InvalidVersion:
+            continue
+        candidates.append(text)
+    return any(wanted.contains(c, prereleases=True) and specifier.contains(c, prereleases=True) for c in candidates)
+
+
 def _newest_first(values: list[str]) -> list[str]:
     from packaging.version import Version
 
@@ -205,8 +230,9 @@ def supported(meta: VariantsMeta, ns: str, context: Context, outcome: Outcome) -
         if not matching:
             have = None
         if feat in context.same_command:
-            first = [v for v in matching if v in values]
-            offered = first + [v for v in _newest_first(values) if v not in first]
+            admitted = [v for v in values if _admits(context.same_command[feat], v)]
+            first = [v for v in matching if v in admitted]
+            offered = first + [v for v in _newest_first(admitted) if v not in first]
             how = f"{feat} is installed by this command (constraint handed to the installer)"
         elif have is not None:
             offered = matching

@@ -313,8 +313,8 @@ def _pick_all(
     cache = _cache(args)
     options = _options(args, cache)
     # abi_dependency: the target interpreter, and what this same command installs (install only).
-    same = frozenset(parse_requirement(r).name for r in requirements) if installing else frozenset()
-    options.abi = Context(getattr(args, "python", None), same)
+    parsed = [parse_requirement(r) for r in requirements] if installing else []
+    options.abi = Context(getattr(args, "python", None), {req.name: req.specifier for req in parsed})
     prio = _priorities(args)
     sources = Sources(list(args.find_links), _index_urls(args))
     choices = []
