@@ -242,17 +242,43 @@ def test_uv_installs_the_dependencies_the_markers_select(
 
 
 def test_pip_installs_the_dependencies_the_markers_select(mk_dist: Path, tmp_path: Path) -> None:
-    """mk-app (non-variant, ``mk-pkg; variant_label == ""``) and the variant package it needs, both picked here."""
+    """mk-app (non-variant, ``mk-pkg; variant_label == ""``) needs the variant package mk-pkg: both picked here."""
     subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True, timeout=120)
     python = tmp_path / "venv" / "bin" / "python"
-    argv = ["install", "mk-app", "mk-pkg", "--find-links", str(mk_dist), "--no-index", "--installer", "pip"]
+    argv = ["install", "mk-app", "--find-links", str(mk_dist), "--no-index", "--installer", "pip"]
     done = _run(str(BIN / "uv"), tmp_path, *argv, "--python", str(python))
     assert done.returncode == EXIT_OK, done.stderr
+    picked = "mk_pkg-1.0.0-py3-none-any-v2a.whl (best compatible variant of 3 (PEP 825 order); a dependency of mk-app)"
+    assert picked in done.stderr
     assert _installed(python) == {*V2A_GETS, "mk_app"}  # never mk_never
     check = subprocess.run([str(python), "-m", "pip", "check"], capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout  # the installed METADATA parses for pip too
     metadata = next((python.parent.parent / SITE).glob("mk_pkg-*.dist-info/METADATA")).read_text()
     assert "variant_" not in metadata
+
+
+@pytest.mark.parametrize("uv", _uvs())
+def test_uv_gets_the_variant_dependency_picked_here(uv: str, mk_dist: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "UV_CACHE_DIR": str(tmp_path / "uv-cache"), "UV_NO_CONFIG": "1"}
+    python = _venv(uv, tmp_path / "venv", env)
+    argv = ["install", "mk-app", "--find-links", str(mk_dist), "--no-index", "--installer", "uv"]
+    done = _run(uv, tmp_path, *argv, "--python", str(python))
+    assert done.returncode == EXIT_OK, done.stderr
+    assert _installed(python) == {*V2A_GETS, "mk_app"}
+
+
+def test_target_marker_environment_is_the_target_interpreters(tmp_path: Path) -> None:
+    from packaging.markers import default_environment
+
+    from variant_detect._resolver import _deps
+    from variant_detect._resolver._errors import BadInput
+
+    env = {**os.environ, "UV_CACHE_DIR": str(tmp_path / "uv-cache"), "UV_NO_CONFIG": "1"}
+    python = _venv(str(BIN / "uv"), tmp_path / "venv", env)
+    theirs = _deps.marker_environment(str(python))
+    assert theirs == {key: str(value) for key, value in default_environment().items()}  # same interpreter build
+    with pytest.raises(BadInput, match="--python /nonexistent/python: cannot run it"):
+        _deps.marker_environment("/nonexistent/python")
 
 
 def test_installers_refuse_the_markers_themselves(mk_dist: Path, tmp_path: Path) -> None:
@@ -279,11 +305,13 @@ def test_bad_marker_installs_nothing(mk_dist: Path, tmp_path: Path) -> None:
         text = archive.read(name).decode()
     broken = text.replace('mk-label; variant_label == "v2a"', 'mk-label; variant_features == "v2a"')
     rewrite_wheel(str(wheel), str(links / wheel.name), None, broken.encode())
-    python = tmp_path / "never-used" / "python"
-    argv = ["install", "mk-pkg", "--find-links", str(links), "--no-index", "--installer", "pip"]
+    env = {**os.environ, "UV_CACHE_DIR": str(tmp_path / "uv-cache"), "UV_NO_CONFIG": "1"}
+    python = _venv(str(BIN / "uv"), tmp_path / "venv", env)
+    argv = ["install", "mk-pkg", "--find-links", str(links), "--no-index", "--installer", "uv"]
     done = _run(str(BIN / "uv"), tmp_path, *argv, "--python", str(python))
     assert done.returncode == EXIT_BAD_INPUT
     assert "mk_pkg-1.0.0-py3-none-any-v2a.whl" in done.stderr
     assert 'Requires-Dist: mk-label; variant_features == "v2a": ' in done.stderr
     assert "variant_features is a set" in done.stderr
     assert "running" not in done.stderr
+    assert _installed(python) == set()

@@ -13,6 +13,9 @@ whatever its name, so the chosen wheel is copied under its name without the
 label (``name-1.0-py3-none-any.whl``) and pip installs that path; the
 ``variant.json`` stays in the installed ``.dist-info``.
 
+Either way a wheel whose ``Requires-Dist`` uses variant markers is handed over
+with them decided (:mod:`._markers`), since neither installer can parse them.
+
 Either way the installer gets a local path, and resolves its dependencies from
 the same indexes as it normally would (``--index-url``/``--find-links`` are
 passed on). Everything is downloaded and verified before the installer runs,

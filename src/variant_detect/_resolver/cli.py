@@ -22,6 +22,7 @@ from variant_detect._resolver._errors import EXIT_BAD_INPUT, EXIT_OK, ResolverEr
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
     from variant_detect._resolver._cache import Cache
     from variant_detect._resolver._pick import Choice, Sources
@@ -306,7 +307,7 @@ def _request_for(args: argparse.Namespace, requirement: str, options: Options, p
 
 def _pick_all(
     args: argparse.Namespace, requirements: list[str], *, installing: bool = False
-) -> tuple[list[Choice], Sources, Cache]:
+) -> tuple[list[Choice], Sources, Callable[[str], Choice]]:
     from variant_detect._resolver._abi import Context
     from variant_detect._resolver._pick import Sources, parse_requirement, pick
 
@@ -317,18 +318,16 @@ def _pick_all(
     options.abi = Context(getattr(args, "python", None), {req.name: req.specifier for req in parsed})
     prio = _priorities(args)
     sources = Sources(list(args.find_links), _index_urls(args))
-    choices = []
-    for requirement in requirements:
-        request = _request_for(args, requirement, options, prio)
-        choices.append(pick(request, sources, cache))  # type: ignore[arg-type]
+
+    def pick_one(requirement: str) -> Choice:
+        return pick(_request_for(args, requirement, options, prio), sources, cache)  # type: ignore[arg-type]
+
+    choices = [pick_one(requirement) for requirement in requirements]
     if installing:  # an ABI dependency installed by this same command must match the variant chosen
         from variant_detect._resolver._abi import reconcile
 
-        def repick(requirement: str) -> Choice:
-            return pick(_request_for(args, requirement, options, prio), sources, cache)  # type: ignore[arg-type]
-
-        choices = reconcile(choices, repick)
-    return choices, sources, cache
+        choices = reconcile(choices, pick_one)
+    return choices, sources, pick_one
 
 
 def _report(choice: Choice, args: argparse.Namespace) -> None:
@@ -340,7 +339,7 @@ def _report(choice: Choice, args: argparse.Namespace) -> None:
 
 
 def _pick(args: argparse.Namespace) -> int:
-    choices, sources, _unused = _pick_all(args, [args.requirement])
+    choices, sources, _pick_one = _pick_all(args, [args.requirement])
     sources.http.close()
     choice = choices[0]
     _report(choice, args)
@@ -377,18 +376,23 @@ def _install(args: argparse.Namespace) -> int:
     from variant_detect._resolver._metadata import max_bytes
     from variant_detect._resolver._wheels import read_variant_json
 
-    choices, sources, _c = _pick_all(args, list(args.requirements), installing=True)
+    choices, sources, pick_one = _pick_all(args, list(args.requirements), installing=True)
     kind, prefix = inst.find_installer(args.installer)
     with tempfile.TemporaryDirectory(prefix="variant-detect-") as workdir:
+        fetched: dict[str, str] = {}
 
         def fetch_wheel(choice: Choice) -> str:
+            if choice.link.location in fetched:
+                return fetched[choice.link.location]
             path = fetch(sources.http, choice.link, workdir, 1 << 40)
             assert isinstance(path, str)
             if choice.label is not None and choice.meta is not None:
                 wheel_meta = read_variant_json(path, choice.label, max_bytes())
                 check_wheel_agrees(choice.meta, wheel_meta, choice.label)
+            fetched[choice.link.location] = path
             return path
 
+        choices = _with_dependencies(args, choices, fetch_wheel, pick_one)
         staged = os.path.join(workdir, "staged")
         os.mkdir(staged)
         paths = inst.prepare(choices, kind, staged, fetch_wheel)
@@ -402,6 +406,21 @@ def _install(args: argparse.Namespace) -> int:
             return EXIT_OK
         inst.run(argv)
     return EXIT_OK
+
+
+def _with_dependencies(
+    args: argparse.Namespace,
+    choices: list[Choice],
+    fetch_wheel: Callable[[Choice], str],
+    pick_one: Callable[[str], Choice],
+) -> list[Choice]:
+    """The chosen wheels plus the variant packages they depend on (see _deps.py)."""
+    from variant_detect._resolver._abi import reconcile
+    from variant_detect._resolver._deps import with_variant_dependencies
+
+    choices, explanations = with_variant_dependencies(choices, fetch_wheel, pick_one, args.python)
+    _explain(explanations, args.explain)
+    return reconcile(choices, pick_one)
 
 
 def _constraints(choices: list[Choice], workdir: str) -> list[str]:
