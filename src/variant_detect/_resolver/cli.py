@@ -307,7 +307,7 @@ def _request_for(args: argparse.Namespace, requirement: str, options: Options, p
 
 def _pick_all(
     args: argparse.Namespace, requirements: list[str], *, installing: bool = False
-) -> tuple[list[Choice], Sources, Callable[[str], Choice]]:
+) -> tuple[list[Choice], Sources, Callable[..., Choice]]:
     from variant_detect._resolver._abi import Context
     from variant_detect._resolver._pick import Sources, parse_requirement, pick
 
@@ -319,8 +319,11 @@ def _pick_all(
     prio = _priorities(args)
     sources = Sources(list(args.find_links), _index_urls(args))
 
-    def pick_one(requirement: str) -> Choice:
-        return pick(_request_for(args, requirement, options, prio), sources, cache)  # type: ignore[arg-type]
+    def pick_one(requirement: str, *, dependency: bool = False) -> Choice:
+        request = _request_for(args, requirement, options, prio)
+        if dependency:  # --variant names labels of the packages asked for, not of their dependencies
+            request.variants = []  # type: ignore[attr-defined]
+        return pick(request, sources, cache)  # type: ignore[arg-type]
 
     choices = [pick_one(requirement) for requirement in requirements]
     if installing:  # an ABI dependency installed by this same command must match the variant chosen
@@ -412,13 +415,16 @@ def _with_dependencies(
     args: argparse.Namespace,
     choices: list[Choice],
     fetch_wheel: Callable[[Choice], str],
-    pick_one: Callable[[str], Choice],
+    pick_one: Callable[..., Choice],
 ) -> list[Choice]:
     """The chosen wheels plus the variant packages they depend on (see _deps.py)."""
     from variant_detect._resolver._abi import reconcile
     from variant_detect._resolver._deps import with_variant_dependencies
 
-    choices, explanations = with_variant_dependencies(choices, fetch_wheel, pick_one, args.python)
+    def pick_dependency(requirement: str) -> Choice:
+        return pick_one(requirement, dependency=True)
+
+    choices, explanations = with_variant_dependencies(choices, fetch_wheel, pick_dependency, args.python)
     _explain(explanations, args.explain)
     return reconcile(choices, pick_one)
 
