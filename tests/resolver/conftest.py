@@ -185,3 +185,9 @@ def uv_bin(request: pytest.FixtureRequest) -> Path:
     shown = subprocess.run([str(path), "--version"], capture_output=True, text=True, check=True).stdout
     assert shown.split()[1] == version, shown
     return path
+
+
+@pytest.fixture
+def uv(uv_bin: Path) -> str:
+    """``uv_bin`` as the string the command-line tests pass around."""
+    return str(uv_bin)

@@ -3,8 +3,7 @@
 Unit tests of :mod:`variant_detect._resolver._abi`, then end to end with
 ``abi-pkg`` variants built against ``base-lib`` 1 and 2 (real ``variantlib
 make-variant`` wheels), ``base-lib`` 1.0.0/2.0.0/3.0.0 beside them, installed
-by uv (0.13.8, and 0.13.9 when ``VARIANT_DETECT_TEST_UV_0_13_9`` names its
-binary) and pip.
+by uv (0.13.8 and 0.13.9: conftest's ``uv`` fixture) and pip.
 """
 
 from __future__ import annotations
@@ -150,12 +149,6 @@ def abi_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _uvs() -> list[Any]:
-    extra = os.environ.get("VARIANT_DETECT_TEST_UV_0_13_9")
-    skip = pytest.mark.skipif(not extra, reason="set VARIANT_DETECT_TEST_UV_0_13_9 to a uv 0.13.9 binary")
-    return [pytest.param(str(BIN / "uv"), id="uv-0.13.8"), pytest.param(extra or "", id="uv-0.13.9", marks=skip)]
-
-
 def _env(uv: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {**os.environ, "UV_CACHE_DIR": str(tmp_path / "uv-cache"), "UV_NO_CONFIG": "1", **extra}
     env["PATH"] = f"{Path(uv).parent}{os.pathsep}{env.get('PATH', '')}"
@@ -183,7 +176,6 @@ def _uv_venv(uv: str, path: Path, env: dict[str, str]) -> Path:
     return path / "bin" / "python"
 
 
-@pytest.mark.parametrize("uv", _uvs())
 def test_uv_takes_the_variant_built_against_the_installed_version(uv: str, abi_dist: Path, tmp_path: Path) -> None:
     env = _env(uv, tmp_path)
     links = ("--find-links", str(abi_dist), "--no-index", "--installer", "uv")
@@ -204,7 +196,6 @@ def test_uv_takes_the_variant_built_against_the_installed_version(uv: str, abi_d
     assert "--constraint" not in done.stdout
 
 
-@pytest.mark.parametrize("uv", _uvs())
 def test_same_command_hands_the_installer_the_constraint(uv: str, abi_dist: Path, tmp_path: Path) -> None:
     """base-lib 3.0.0 is the newest, but the best variant needs 2.*: base-lib 2.0.0 is installed with it."""
     env = _env(uv, tmp_path)

@@ -2,8 +2,7 @@
 
 Unit tests of :mod:`variant_detect._resolver._markers`, then end to end: real
 ``variantlib make-variant`` wheels whose ``Requires-Dist`` uses each marker,
-installed by uv (0.13.8, and 0.13.9 when ``VARIANT_DETECT_TEST_UV_0_13_9``
-names its binary) and by pip; what got installed says which markers held.
+installed by uv (0.13.8 and 0.13.9: conftest's ``uv`` fixture) and by pip; what got installed says which markers held.
 """
 
 from __future__ import annotations
@@ -186,12 +185,6 @@ def mk_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _uvs() -> list[Any]:
-    extra = os.environ.get("VARIANT_DETECT_TEST_UV_0_13_9")
-    skip = pytest.mark.skipif(not extra, reason="set VARIANT_DETECT_TEST_UV_0_13_9 to a uv 0.13.9 binary")
-    return [pytest.param(str(BIN / "uv"), id="uv-0.13.8"), pytest.param(extra or "", id="uv-0.13.9", marks=skip)]
-
-
 def _venv(uv: str, path: Path, env: dict[str, str]) -> Path:
     subprocess.run([uv, "venv", "-q", "--python", sys.executable, str(path)], check=True, timeout=60, env=env)
     return path / "bin" / "python"
@@ -211,21 +204,12 @@ def _run(uv: str, tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str
 V2A_GETS = {"mk_pkg", "mk_label", "mk_ns", "mk_feat", "mk_prop", "mk_not_v1", "mk_always"}
 
 
-@pytest.mark.parametrize("uv", _uvs())
 @pytest.mark.parametrize(
     ("option", "expected"),
     [
         ((), V2A_GETS),
         (("--variant", "v1"), {"mk_pkg", "mk_ns", "mk_always"}),
-        pytest.param(
-            ("--variant", "null"),
-            {"mk_pkg", "mk_null", "mk_not_v1", "mk_not_ns", "mk_always"},
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 14 item 7: the variant.json written for uv has an empty namespace list for the null "
-                "variant, which uv refuses ('Variant namespace priorities must be non-empty')",
-            ),
-        ),
+        (("--variant", "null"), {"mk_pkg", "mk_null", "mk_not_v1", "mk_not_ns", "mk_always"}),
         (("--no-variant",), {"mk_pkg", "mk_plain", "mk_not_v1", "mk_not_ns", "mk_always"}),
     ],
 )
@@ -257,7 +241,6 @@ def test_pip_installs_the_dependencies_the_markers_select(mk_dist: Path, tmp_pat
     assert "variant_" not in metadata
 
 
-@pytest.mark.parametrize("uv", _uvs())
 def test_uv_gets_the_variant_dependency_picked_here(uv: str, mk_dist: Path, tmp_path: Path) -> None:
     env = {**os.environ, "UV_CACHE_DIR": str(tmp_path / "uv-cache"), "UV_NO_CONFIG": "1"}
     python = _venv(uv, tmp_path / "venv", env)
