@@ -77,6 +77,21 @@ class AArch64Provider(Provider[_probe.RawSources]):
         "IsProcessorFeaturePresent(PF_ARM_*) and PROCESSOR_IDENTIFIER (Windows on Arm)",
     )
 
+    # The published providers whose answers `standin()` reproduces exactly (tests/parity:
+    # provider-variant-aarch64's own code on archspec's recorded machines; uv's rule from its
+    # source). Each pin is a release whose behaviour was compared.
+    stands_in_for = ("provider-variant-aarch64==0.0.1.post2", "aarch64-variant-provider==0.2.0")
+
+    def standin(self, pin: str) -> Provider[_probe.RawSources]:
+        """The provider that answers exactly as the published *pin* (one of ``stands_in_for``)."""
+        from variant_detect_aarch64 import _standin
+
+        if pin.startswith("aarch64-variant-provider=="):
+            return _standin.UvVersionAnswer()
+        if pin.startswith("provider-variant-aarch64=="):
+            return _standin.ArchspecAnswer()
+        raise ValueError(f"{self.distribution} stands in for {', '.join(self.stands_in_for)}; got {pin!r}")
+
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe, report, _table.load())
 

@@ -33,10 +33,20 @@ class X8664Provider(Provider[_probe.RawSources]):
         "sysctlbyname machdep.cpu.* and hw.optional.* (macOS, Rosetta 2)",
         "CPUID + XGETBV stub, IsProcessorFeaturePresent cross-check (Windows, BSD, other)",
     )
-    # `level` v4..v1 is what uv 0.13.8's builtin x86-64-variant-provider 0.2.1
-    # emits and what provider-variant-x86-64 0.0.1.post2 names its levels;
-    # our extension features are a superset of the latter's names.
-    stands_in_for = ("x86-64-variant-provider==0.2.1", "provider-variant-x86-64==0.0.1.post2")
+    # The published providers whose answers `standin()` reproduces exactly (tests/parity:
+    # provider-variant-x86-64's own code on archspec's recorded machines; uv's rule from its
+    # source). Each pin is a release whose behaviour was compared.
+    stands_in_for = ("provider-variant-x86-64==0.0.1.post2", "x86-64-variant-provider==0.2.1")
+
+    def standin(self, pin: str) -> Provider[_probe.RawSources]:
+        """The provider that answers exactly as the published *pin* (one of ``stands_in_for``)."""
+        from variant_detect_x86_64 import _standin
+
+        if pin.startswith("x86-64-variant-provider=="):
+            return _standin.UvLevelAnswer()
+        if pin.startswith("provider-variant-x86-64=="):
+            return _standin.ArchspecAnswer()
+        raise ValueError(f"{self.distribution} stands in for {', '.join(self.stands_in_for)}; got {pin!r}")
 
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe, report)
