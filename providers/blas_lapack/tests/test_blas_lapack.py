@@ -249,3 +249,20 @@ def _report() -> Report:
 
 def _raw_from(root: str) -> _probe.RawSources:
     return _probe.collect(ReplayProbe(root, overrides={}), _report(), _table.load())
+
+
+@pytest.mark.parametrize(
+    "name", ["linux-x86_64-skylakex-mkl", "macos-arm64-m2-accelerate", "linux-x86_64-zen2-openblas"]
+)
+def test_standin_answers_the_published_fixed_order(name: str) -> None:
+    # blas-lapack-variant-provider 0.0.3 (interop.md section 2) answers this list on every machine,
+    # whatever our hints say (our own answer on these fixtures puts mkl / openblas first).
+    from variant_detect_blas_lapack import plugin
+
+    from variant_detect._probe import ReplayProbe
+
+    fixture = os.path.join(os.path.dirname(__file__), "..", "..", "..", "hw_fixtures", name)
+    standin = plugin.standin("blas-lapack-variant-provider==0.0.3")
+    assert standin.detect(ReplayProbe(fixture)).features == [("provider", ("accelerate", "openblas", "mkl"), False)]
+    if "accelerate" not in name:  # where our hints put another library first, the answers differ
+        assert plugin.detect(ReplayProbe(fixture)).features != standin.detect(ReplayProbe(fixture)).features

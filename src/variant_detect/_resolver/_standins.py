@@ -1,25 +1,30 @@
-"""Which installed provider may answer for a ``requires`` in a variants.json.
+"""Which installed provider may answer for a ``requires`` in a variants.json, and with which answer.
 
 A published variants.json names the provider its author used
-(``requires = ["nvidia-variant-provider>=0.0.1,<1"]``). We run a provider only
-when it is installed in this environment and either *is* that distribution or
-declares that it stands in for it bit for bit (same namespace, feature names,
-values and order), the way uv 0.13.8 serves four providers with Rust
-re-implementations matched by name and version.
+(``requires = ["provider-variant-x86-64>=0.0.1,<1"]``). We run a provider only when it is
+installed in this environment and either *is* that distribution (its own answer) or declares
+that it stands in for it, the way uv 0.13.8 serves four providers with Rust re-implementations
+matched by name and version. A stand-in answers as the published provider does, exactly (same
+features, values and order, quirks included), not as our own distribution does.
 
-The declaration is an attribute of the entry-point object::
+The declaration lives in one place, the provider object (its entry point), as pins of each
+published release whose behaviour was compared (the "version range" it is known for)::
 
-    stands_in_for = ("nvidia-variant-provider==0.0.1", "nvidia-variant-provider==0.0.2")
+    stands_in_for = ("provider-variant-x86-64==0.0.1.post2", "x86-64-variant-provider==0.2.1")
 
-pinned requirements naming each published version reproduced exactly. A file's
-``requires`` entry is served when it names the same distribution and its
-specifier admits one of those versions. Our own providers' declarations are
-also copied into :data:`KNOWN`, so a warm ``pick`` decides without importing
-the provider; ``tests/resolver/test_standins_known.py`` keeps the copy equal to
-the providers' attributes.
+    def standin(self, pin):  # optional: the provider that answers as *pin*
+        ...
+
+A file's ``requires`` entry is served when it names the same distribution and its specifier
+admits one of those versions. A provider whose own answer already equals the published one
+(nvidia, amd) has no ``standin`` and answers itself. To keep a warm ``pick`` from importing
+providers, the declarations read from an installed provider are memoised in the cache, keyed
+by its distribution, version, entry point and location.
 """
 
 from __future__ import annotations
+
+from variant_detect._discovery import PluginEntry
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,21 +33,60 @@ if TYPE_CHECKING:
     from variant_detect._resolver._cache import Cache
 
 ATTRIBUTE = "stands_in_for"
+FACTORY = "standin"
 
-#: our distribution -> the published versions it reproduces. x86_64 ``level``
-#: equals uv 0.13.8's builtin ``x86-64-variant-provider`` 0.2.1 (interop §3)
-#: and ``provider-variant-x86-64`` 0.0.1.post2's ``level`` (interop §2); nvidia
-#: reproduces ``nvidia-variant-provider`` 0.0.1/0.0.2 (interop §2.1).
-KNOWN: dict[str, tuple[str, ...]] = {
-    "variant-detect-x86-64": (
-        "x86-64-variant-provider==0.2.1",
-        "provider-variant-x86-64==0.0.1.post2",
-    ),
-    "variant-detect-nvidia": (
-        "nvidia-variant-provider==0.0.1",
-        "nvidia-variant-provider==0.0.2",
-    ),
-}
+
+class StandInEntry(PluginEntry):
+    """An installed provider's entry point, loaded as the stand-in for one published release."""
+
+    __slots__ = ("pin",)
+
+    def __init__(self, entry: PluginEntry, pin: str) -> None:
+        # The value differs from the plain entry's, so cached answers never mix.
+        super().__init__(
+            entry.namespace, f"{entry.value}#standin={pin}", entry.distribution, entry.version, entry.location
+        )
+        self.pin = pin
+
+    def load(self) -> object:
+        plugin = PluginEntry(
+            self.namespace, self.value.partition("#")[0], self.distribution, self.version, self.location
+        ).load()
+        factory = getattr(plugin, FACTORY, None)
+        return factory(self.pin) if callable(factory) else plugin
+
+
+def answered_as(plugin: object, pin: str) -> str:
+    """How ``--explain`` names the answer *plugin* gives for *pin*."""
+    factory = getattr(plugin, FACTORY, None)
+    if not callable(factory):
+        return "its own answer, which equals the published one"
+    return f"the stand-in answer of {getattr(factory(pin), 'answers_as', '') or pin}"
+
+
+def declared_by(entry: PluginEntry, cache: Cache | None) -> dict[str, str]:
+    """pin -> how its answer is named, for an installed provider (memoised per installed version)."""
+    material = "\n".join([entry.distribution, entry.version, entry.value, entry.location])
+    if cache is not None:
+        memo = cache.read_memo("standins", material)
+        if isinstance(memo, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in memo.items()):
+            return memo
+    try:
+        plugin = entry.load()
+        pins = {pin: answered_as(plugin, pin) for pin in declared(plugin)}
+    except Exception:  # noqa: BLE001 - a broken plugin simply does not stand in
+        return {}
+    if cache is not None:
+        cache.write_memo("standins", material, pins)
+    return pins
+
+
+def declared(plugin: object) -> tuple[str, ...]:
+    """The stand-in pins of a loaded provider object (its ``stands_in_for``)."""
+    value = getattr(plugin, ATTRIBUTE, None)
+    if isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return ()
 
 
 def split_pin(pin: str) -> tuple[str, str]:
@@ -51,16 +95,6 @@ def split_pin(pin: str) -> tuple[str, str]:
     if not sep or not name.strip() or not version.strip():
         raise ValueError(f"stand-in declaration must look like 'name==version', got {pin!r}")
     return canonical(name.strip()), version.strip()
-
-
-def declared(distribution: str, plugin: object | None) -> tuple[str, ...]:
-    """The stand-in pins of an installed provider (its attribute, else :data:`KNOWN`)."""
-    value = getattr(plugin, ATTRIBUTE, None) if plugin is not None else None
-    if isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    # *distribution* comes from the entry-point scan, already normalised (the same rule as
-    # packaging's canonicalize_name; tests/resolver/test_standards.py checks they agree).
-    return KNOWN.get(distribution, ())
 
 
 class Requirement:

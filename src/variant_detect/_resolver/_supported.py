@@ -156,45 +156,38 @@ class _Chooser:
     def installed_for(self, ns: str, wanted: list[Requirement]) -> PluginEntry | None:
         """The installed provider answering for the plugin's requirement (the first applicable one).
 
-        The published provider itself runs when it is installed; otherwise a
-        stand-in whose declared version the specifier admits (uv 0.13.9's rule
-        for its vendored providers). Declarations known without importing
-        (ours) are tried before other plugins' own attribute.
+        The published provider itself runs when it is installed (its own
+        answer); otherwise a stand-in entry of an installed provider whose
+        declared version the specifier admits (uv 0.13.9's rule for its
+        vendored providers), which answers as that published release does.
+        Entry-point names play no part (PEP 850).
         """
-        from variant_detect._resolver._standins import admits, declared
-
         req = wanted[0]
         entries = self.entries()
         for entry in entries:
             if entry.distribution == req.name:
-                self.outcome.explanations.append(f"{ns}: {entry.distribution} {entry.version} is installed")
+                self.outcome.explanations.append(
+                    f"{ns}: {entry.distribution} {entry.version} is installed (its own answer)"
+                )
                 return entry
-        for by_object in (False, True):
-            for entry in entries:
-                if by_object:
-                    pin = None if declared(entry.distribution, None) else self._declared_by_object(entry, req.text)
-                else:
-                    pin = admits(req.text, declared(entry.distribution, None), self.options.cache)
-                if pin is not None:
-                    self.outcome.explanations.append(
-                        f"{ns}: {req.text!r} served by installed {entry.distribution} {entry.version}, "
-                        f"which stands in for {pin} bit for bit"
-                    )
-                    return entry
+        for entry in entries:
+            served = self._standin(ns, entry, req)
+            if served is not None:
+                return served
         return None
 
-    def _declared_by_object(self, entry: PluginEntry, requirement: str) -> str | None:
-        from variant_detect._resolver._standins import admits, declared
+    def _standin(self, ns: str, entry: PluginEntry, req: Requirement) -> PluginEntry | None:
+        from variant_detect._resolver._standins import StandInEntry, admits, declared_by
 
-        try:
-            plugin = entry.load()
-        except Exception:  # noqa: BLE001 - a broken plugin simply does not stand in
+        pins = declared_by(entry, self.options.cache)
+        pin = admits(req.text, list(pins), self.options.cache)
+        if pin is None:
             return None
-        return (
-            admits(requirement, declared(entry.distribution, plugin), self.options.cache)
-            if hasattr(plugin, "stands_in_for")
-            else None
+        self.outcome.explanations.append(
+            f"{ns}: {req.text!r} served by installed {entry.distribution} {entry.version} "
+            f"with {pins[pin]} (stands in for {pin})"
         )
+        return StandInEntry(entry, pin)
 
 
 def _detect(chosen: dict[str, PluginEntry], options: Options, outcome: Outcome) -> None:

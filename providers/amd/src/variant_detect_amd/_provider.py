@@ -23,6 +23,11 @@ class AMDProvider(Provider[_probe.RawSources]):
         "fallback when /dev/kfd exists but the topology cannot be read: amdsmi, rocm_agent_enumerator -name, rocminfo",
     )
 
+    # Our own answer is amd-variant-provider 0.0.2's (gh:wheelnext/amd-variant-provider
+    # plugin.py: gfx_arch then rocm_version, same values and order on the cases compared;
+    # docs/providers/amd.md), so it answers as itself: no `standin()`.
+    stands_in_for = ("amd-variant-provider==0.0.2",)
+
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe, report)
 

@@ -35,6 +35,16 @@ class BlasLapackProvider(Provider[_probe.RawSources]):
         f"{_probe.CPUINFO} vendor_id (Linux), PROCESSOR_IDENTIFIER (Windows)",
     )
 
+    # wheelnext blas-lapack-variant-provider 0.0.3 answers a fixed list without detection
+    # (interop.md section 2); `standin()` gives exactly that, our own answer orders by hints.
+    stands_in_for = ("blas-lapack-variant-provider==0.0.3",)
+
+    def standin(self, pin: str) -> Provider[None]:
+        """The provider that answers exactly as the published *pin* (one of ``stands_in_for``)."""
+        if pin not in self.stands_in_for:
+            raise ValueError(f"{self.distribution} stands in for {', '.join(self.stands_in_for)}; got {pin!r}")
+        return FixedOrder()
+
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe, report, _table.load())
 
@@ -60,6 +70,29 @@ class BlasLapackProvider(Provider[_probe.RawSources]):
         report.override(OVERRIDE_ENV, value, effect)
         report.explain(name, OVERRIDE_ENV, f"{new[0]} first, decided by the user override ({effect})")
         return [Feature(name, new, multi), *features[1:]]
+
+    def all_features(self) -> list[Feature]:
+        return [Feature(_parse.FEATURE, _table.load().values)]
+
+
+class FixedOrder(Provider[None]):
+    """blas-lapack-variant-provider 0.0.3's answer: ``provider = accelerate, openblas, mkl``, always.
+
+    It reads nothing (an ahead-of-time plugin), so neither do we: no hint, no override.
+    """
+
+    namespace = "blas_lapack"
+    distribution = "variant-detect-blas-lapack"
+    version = BlasLapackProvider.version
+    all_properties_compatible = True
+    answers_as = "blas-lapack-variant-provider 0.0.3"
+
+    def collect(self, probe: Probe, report: Report) -> None:
+        return None
+
+    def parse(self, raw: None, report: Report) -> list[Feature]:
+        report.explain(_parse.FEATURE, "published order", f"the fixed list of {self.answers_as}")
+        return self.all_features()
 
     def all_features(self) -> list[Feature]:
         return [Feature(_parse.FEATURE, _table.load().values)]
