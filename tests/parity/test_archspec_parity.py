@@ -47,3 +47,15 @@ def test_corpus_covers_every_machine_the_published_code_reads() -> None:
     assert len(X86) == 22 and len(ARM) == 16
     assert any(not answer["answer"] for answer in X86.values())  # k10: below v2, nothing
     assert all(answer["answer"] for answer in ARM.values())
+
+
+@pytest.mark.parametrize("family", ["x86_64", "aarch64"])
+def test_published_tables_match_their_schema(family: str) -> None:
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    data = Path(__file__).resolve().parents[2] / "providers" / family / "src" / f"variant_detect_{family}" / "data"
+    table = json.loads((data / "published.json").read_text())
+    jsonschema.validate(table, json.loads((data / "published.schema.json").read_text()))

@@ -87,7 +87,20 @@ def extension_features(flags: frozenset[str], tables: Tables, allowed: frozenset
     for name, flag in tables.extensions:
         if flag in flags and (allowed is None or flag in allowed):
             out.append(Feature(name, ("on",)))
+    if allowed is None:
+        out.extend(Feature(flag, ("on",)) for flag in new_isa_flags(flags, tables))
     return out
+
+
+def new_isa_flags(flags: frozenset[str], tables: Tables) -> list[str]:
+    """Kernel flags no row names yet that the prefix rule calls ISA extensions, alphabetically.
+
+    A new CPU brings flags (``avx_vnni_int8``, ``avx_ne_convert``) before a release of this table
+    does; the kernel's names for instruction sets follow a few families (``avx*``, ``amx*``, ...),
+    so those are reported as they are, after every feature the table orders.
+    """
+    known = {flag for _name, flag in tables.extensions} | {name for name, _flag in tables.extensions}
+    return sorted(f for f in flags if f not in known and f.startswith(tables.isa_prefixes))
 
 
 def read_flags(raw: RawSources, report: Report) -> frozenset[str] | None:

@@ -21,11 +21,18 @@ _TABLE_PATH = os.path.join(os.path.dirname(__file__), "data", "x86_64.json")
 class Tables:
     """Levels (lowest first) and extensions (priority order)."""
 
-    __slots__ = ("extensions", "levels")
+    __slots__ = ("extensions", "isa_prefixes", "levels")
 
-    def __init__(self, levels: list[tuple[str, frozenset[str]]], extensions: list[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        levels: list[tuple[str, frozenset[str]]],
+        extensions: list[tuple[str, str]],
+        isa_prefixes: tuple[str, ...] = (),
+    ) -> None:
         self.levels = levels
         self.extensions = extensions
+        #: a kernel flag no row names yet is an ISA extension when it starts with one of these
+        self.isa_prefixes = isa_prefixes
 
     def level_names(self) -> list[str]:
         return [name for name, _flags in self.levels]
@@ -41,7 +48,8 @@ class Tables:
 def from_json(data: dict[str, Any]) -> Tables:
     levels = [(str(row["name"]), frozenset(row["flags"])) for row in data["levels"]]
     extensions = [(str(row["name"]), str(row.get("flag", row["name"]))) for row in data["extensions"]]
-    return Tables(levels, extensions)
+    prefixes = tuple(str(row["prefix"]) for row in data.get("isa_prefixes", ()))
+    return Tables(levels, extensions, prefixes)
 
 
 def load() -> Tables:
