@@ -54,7 +54,7 @@ def test_published_tables_match_their_schema(family: str) -> None:
     import json
     from pathlib import Path
 
-    import jsonschema
+    import jsonschema  # type: ignore[import-untyped]
 
     data = Path(__file__).resolve().parents[2] / "providers" / family / "src" / f"variant_detect_{family}" / "data"
     table = json.loads((data / "published.json").read_text())
