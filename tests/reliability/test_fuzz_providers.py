@@ -156,9 +156,20 @@ def run_unguarded(plugin: Provider[Any], fixture: str) -> tuple[list[Any], Repor
     return plugin.validate(features), report
 
 
+def _open_ended(plugin: Provider[Any], name: str, values: tuple[str, ...]) -> bool:
+    """x86_64 reports kernel flags no table row names yet by a prefix rule (docs/providers/x86_64.md)."""
+    if plugin.namespace != "x86_64":
+        return False
+    from variant_detect_x86_64 import _table
+
+    return values == ("on",) and name.startswith(_table.load().isa_prefixes)
+
+
 def assert_within_all_configs(plugin: Provider[Any], features: list[Any]) -> None:
     everything = {name: set(values) for name, values, _m in plugin.validate(plugin.all_features())}
     for name, values, _multi in features:
+        if name not in everything and _open_ended(plugin, name, values):
+            continue
         assert name in everything, f"{plugin.namespace}: feature {name!r} is not in get_all_configs()"
         extra = set(values) - everything[name]
         assert not extra, f"{plugin.namespace}::{name}: values {sorted(extra)} are not in get_all_configs()"
