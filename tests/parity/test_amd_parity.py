@@ -16,6 +16,8 @@ import pytest
 
 from variant_detect._probe import ReplayProbe
 
+pytest.importorskip("variant_detect_amd", reason="needs the amd provider installed")
+
 DATA = Path(__file__).parent / "data" / "published_amd.json"
 FIXTURES = Path(__file__).resolve().parents[2] / "hw_fixtures"
 NO_ROCM = FIXTURES / "linux-x86_64-haswell"

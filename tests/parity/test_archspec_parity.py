@@ -13,6 +13,9 @@ import pytest
 from tests.parity._replay import fixture, published
 from variant_detect._probe import ReplayProbe
 
+pytest.importorskip("variant_detect_x86_64", reason="needs the x86_64 provider installed")
+pytest.importorskip("variant_detect_aarch64", reason="needs the aarch64 provider installed")
+
 if TYPE_CHECKING:
     from pathlib import Path
 

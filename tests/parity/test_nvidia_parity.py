@@ -17,6 +17,8 @@ import pytest
 
 from variant_detect._probe import ReplayProbe
 
+pytest.importorskip("variant_detect_nvidia", reason="needs the nvidia provider installed")
+
 DATA = Path(__file__).parent / "data" / "published_nvidia.json.gz"
 FIXTURE = Path(__file__).resolve().parents[2] / "hw_fixtures" / "linux-x86_64-generic-nvidia-no-driver"
 with gzip.open(DATA, "rt") as _handle:

@@ -19,6 +19,11 @@ import pytest
 
 from tests.parity._replay import fixture, published
 
+pytest.importorskip("variant_detect_x86_64", reason="needs the x86_64 provider installed")
+pytest.importorskip("variant_detect_aarch64", reason="needs the aarch64 provider installed")
+pytest.importorskip("variant_detect_nvidia", reason="needs the nvidia provider installed")
+pytest.importorskip("variant_detect_amd", reason="needs the amd provider installed")
+
 DATA = Path(__file__).parent / "data" / "variants-index-test"
 FIXTURES = Path(__file__).resolve().parents[2] / "hw_fixtures"
 CPU_FILES = sorted(
