@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from variant_detect._probe import ReplayProbe
+from variant_detect_runtime import ReplayProbe
 
 pytest.importorskip("variant_detect_amd", reason="needs the amd provider installed")
 

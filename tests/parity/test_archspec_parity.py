@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-
 from tests.parity._replay import fixture, published
-from variant_detect._probe import ReplayProbe
+
+from variant_detect_runtime import ReplayProbe
 
 pytest.importorskip("variant_detect_x86_64", reason="needs the x86_64 provider installed")
 pytest.importorskip("variant_detect_aarch64", reason="needs the aarch64 provider installed")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from variant_detect._probe import ReplayProbe
+from variant_detect_runtime import ReplayProbe
 
 pytest.importorskip("variant_detect_nvidia", reason="needs the nvidia provider installed")
 

@@ -16,7 +16,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tests.parity._replay import fixture, published
 
 pytest.importorskip("variant_detect_x86_64", reason="needs the x86_64 provider installed")

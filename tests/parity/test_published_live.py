@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.parity._replay import TARGETS, published
 
 HERE = Path(__file__).parent

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-
 from tests.resolver.test_rank_cli import fixture, rank, run_cli, write
 
 if TYPE_CHECKING:

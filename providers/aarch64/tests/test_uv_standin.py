@@ -9,8 +9,7 @@ from pathlib import Path
 
 from variant_detect_aarch64 import plugin
 from variant_detect_aarch64._standin import uv_apple_version, uv_linux_version
-
-from variant_detect._probe import ReplayProbe
+from variant_detect_runtime import ReplayProbe
 
 FIXTURES = Path(__file__).resolve().parents[3] / "hw_fixtures"
 ALL = (1 << 64) - 1

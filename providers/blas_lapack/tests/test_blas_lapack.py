@@ -258,8 +258,7 @@ def test_standin_answers_the_published_fixed_order(name: str) -> None:
     # blas-lapack-variant-provider 0.0.3 (interop.md section 2) answers this list on every machine,
     # whatever our hints say (our own answer on these fixtures puts mkl / openblas first).
     from variant_detect_blas_lapack import plugin
-
-    from variant_detect._probe import ReplayProbe
+    from variant_detect_runtime import ReplayProbe
 
     fixture = os.path.join(os.path.dirname(__file__), "..", "..", "..", "hw_fixtures", name)
     standin = plugin.standin("blas-lapack-variant-provider==0.0.3")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 
-from variant_detect.tables import load_table
+from variant_detect_runtime import load_table
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -12,15 +12,13 @@ and apply none of our overrides (the published providers have none).
 
 from __future__ import annotations
 
-from variant_detect._provider import Provider, feature
 from variant_detect_aarch64 import _parse, _probe, _published, _table
+from variant_detect_runtime import Feature, Provider
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Probe, Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 ARM64 = _probe.LINUX_ARM64 | _probe.DARWIN_ARM64 | _probe.WINDOWS_ARM64
 
@@ -40,7 +38,7 @@ class ArchspecAnswer(_StandIn):
 
     answers_as = "provider-variant-aarch64 0.0.1.post2"
 
-    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Feature]:
         if raw.machine.lower() not in ARM64:
             return []
         table = _published.load()
@@ -48,7 +46,7 @@ class ArchspecAnswer(_StandIn):
         if target is None:
             return []
         report.explain("*", "archspec host()", f"target {target.name} (as {self.answers_as} detects it)")
-        return [feature(name, values) for name, values in _published.answer(target, table)]
+        return [Feature(name, values) for name, values in _published.answer(target, table)]
 
     @staticmethod
     def _target(raw: _probe.RawSources, table: _published.Published, report: Report) -> _published.Target | None:
@@ -67,11 +65,11 @@ class ArchspecAnswer(_StandIn):
         text = raw.cpuinfo[: _probe.CPUINFO_LIMIT].decode("utf-8", "replace")
         return _published.linux_target(_published.first_block(text), table)
 
-    def all_features(self) -> list[Plain]:
+    def all_features(self) -> list[Feature]:
         table = _published.load()
         cap = table.targets[table.cap]
         versions = [_published.version_name(n) for n in (cap.name, *cap.ancestors)]
-        return [feature("version", versions)] + [feature(name, ("on",)) for name in table.features]
+        return [Feature("version", versions)] + [Feature(name, ("on",)) for name in table.features]
 
 
 UV_VERSIONS = ("8a", "8.1a", "8.2a", "8.3a", "8.4a")
@@ -133,7 +131,7 @@ class UvVersionAnswer(_StandIn):
 
     answers_as = "aarch64-variant-provider 0.2.0 (uv 0.13.8/0.13.9 builtin)"
 
-    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Feature]:
         if raw.machine.lower() not in ARM64:
             return []
         level = 0
@@ -141,7 +139,7 @@ class UvVersionAnswer(_StandIn):
             level = uv_apple_version(str(raw.sysctl.get(_probe.BRAND, "")))
         elif raw.system == "Linux":
             level = uv_linux_version(self._cores(raw), self._hwcap(raw))
-        return [feature("version", reversed(UV_VERSIONS[: level + 1]))]
+        return [Feature("version", reversed(UV_VERSIONS[: level + 1]))]
 
     @staticmethod
     def _cores(raw: _probe.RawSources) -> list[tuple[int, int]]:
@@ -157,5 +155,5 @@ class UvVersionAnswer(_StandIn):
                 return 0
         return (raw.getauxval or {}).get(_probe.AT_HWCAP, 0)
 
-    def all_features(self) -> list[Plain]:
-        return [feature("version", reversed(UV_VERSIONS))]
+    def all_features(self) -> list[Feature]:
+        return [Feature("version", reversed(UV_VERSIONS))]

@@ -10,15 +10,13 @@ and neither applies our overrides: the published providers have none.
 
 from __future__ import annotations
 
-from variant_detect._provider import Provider, feature
+from variant_detect_runtime import Feature, Provider
 from variant_detect_x86_64 import _parse, _probe, _published
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from variant_detect._probe import Probe
-    from variant_detect._provider import Report
+    from variant_detect_runtime import Probe, Report
 
-    Plain = tuple[str, tuple[str, ...], bool]
 
 #: Every Mac with an x86-64 CPU (and Rosetta 2) reports this vendor; our macOS probe does not
 #: read ``machdep.cpu.vendor``, which archspec compares with the targets' vendor.
@@ -79,19 +77,19 @@ class ArchspecAnswer(_StandIn):
 
     answers_as = "provider-variant-x86-64 0.0.1.post2"
 
-    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Feature]:
         facts = machine_facts(raw, report)
         if facts is None:
             return []
         table = _published.load()
         target = _published.host_target(facts[0], facts[1], table)
         report.explain("*", "archspec host()", f"target {target.name} (as {self.answers_as} detects it)")
-        return [feature(name, values) for name, values in _published.answer(facts[0], facts[1], table)]
+        return [Feature(name, values) for name, values in _published.answer(facts[0], facts[1], table)]
 
-    def all_features(self) -> list[Plain]:
+    def all_features(self) -> list[Feature]:
         table = _published.load()
-        levels = [feature("level", (f"v{n}" for n in range(table.max_level, 0, -1)))]
-        return levels + [feature(name, ("on",)) for name in table.features]
+        levels = [Feature("level", (f"v{n}" for n in range(table.max_level, 0, -1)))]
+        return levels + [Feature(name, ("on",)) for name in table.features]
 
 
 # uv's level rule (x86_64.rs Level::detect, CpuInfo::Flags): flags renamed as below, then the
@@ -149,7 +147,7 @@ class UvLevelAnswer(_StandIn):
 
     answers_as = "x86-64-variant-provider 0.2.1 (uv 0.13.8/0.13.9 builtin)"
 
-    def parse(self, raw: _probe.RawSources, report: Report) -> list[Plain]:
+    def parse(self, raw: _probe.RawSources, report: Report) -> list[Feature]:
         if raw.machine.lower() not in _probe.X86_MACHINES and raw.machine != "unknown":
             return []
         if raw.system == "Darwin" and raw.beyond is not None:
@@ -164,7 +162,7 @@ class UvLevelAnswer(_StandIn):
         else:
             facts = machine_facts(raw, report)
             level = uv_level(facts[1]) if facts is not None else UV_DEFAULT
-        return [feature("level", (f"v{n}" for n in range(level, 0, -1)))]
+        return [Feature("level", (f"v{n}" for n in range(level, 0, -1)))]
 
-    def all_features(self) -> list[Plain]:
-        return [feature("level", ("v4", "v3", "v2", "v1"))]
+    def all_features(self) -> list[Feature]:
+        return [Feature("level", ("v4", "v3", "v2", "v1"))]
