@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import sys
 
-from variant_detect_runtime import VariantDetectError
+from variant_detect_runtime import VariantDetectError, is_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,7 +34,6 @@ EXIT_BAD_INPUT = 2
 #: The template's own name and namespace; every spelling below is renamed.
 TEMPLATE_NAME = "fictional_hw"
 MARKER = "<REPLACE ME>"
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 # variantlib 0.2.2 reserves this namespace for its own use (constants.py).
 RESERVED_NAMESPACES = frozenset({"abi_dependency"})
 # Left out of a rendering: the repo-only pytest guard (a path relative to the
@@ -63,7 +62,7 @@ def template_dir() -> str:
 
 def check_identifier(kind: str, value: str) -> str:
     """A provider name or namespace: ``[a-z0-9_]+``, starting with a letter, not ending in ``_``."""
-    if not value or not _NAME_CHARS.issuperset(value):
+    if not is_name(value):
         raise TemplateError(f"{kind} must match [a-z0-9_]+ (lower case, digits, underscores), got {value!r}")
     if not value[0].isalpha():
         raise TemplateError(f"{kind} must start with a letter (it names a Python package and class), got {value!r}")

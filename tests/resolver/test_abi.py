@@ -23,6 +23,7 @@ from packaging.version import Version
 from variant_detect._resolver import _abi, _metadata
 from variant_detect._resolver._errors import EXIT_BAD_INPUT, EXIT_OK
 from variant_detect._resolver._supported import Outcome
+from variant_detect_runtime import Feature
 
 BIN = Path(sys.executable).parent
 CLI = str(BIN / "variant-detect")
@@ -97,7 +98,7 @@ def _supported(context: _abi.Context) -> Outcome:
 def test_installed_version_gives_its_prefixes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(_abi.OVERRIDE_ENV, "base-lib==2.1.5")
     outcome = _supported(_abi.Context())
-    assert outcome.supported == {"abi": [("base_lib", ("2.1.5", "2.1", "2"))]}
+    assert outcome.supported == {"abi": [Feature("base_lib", ("2.1.5", "2.1", "2"))]}
     expected = "base__lib: expected a distribution name in dist-info normal form ('base_lib')"
     assert any(expected in w for w in outcome.warnings)
     assert any("base_lib :: 2.1.0.1: expected a canonical release prefix" in w for w in outcome.warnings)
@@ -111,9 +112,12 @@ def test_not_installed_gives_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_same_command_offers_what_variants_declare(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(_abi.OVERRIDE_ENV, raising=False)
-    assert _supported(_abi.Context(None, {"base-lib": None})).supported == {"abi": [("base_lib", ("2.1", "2", "1"))]}
+    assert _supported(_abi.Context(None, {"base-lib": None})).supported == {
+        "abi": [Feature("base_lib", ("2.1", "2", "1"))]
+    }
     monkeypatch.setenv(_abi.OVERRIDE_ENV, "base_lib==1.0")  # the installed one first
-    assert _supported(_abi.Context(None, {"base-lib": None})).supported == {"abi": [("base_lib", ("1", "2.1", "2"))]}
+    installed_first = Feature("base_lib", ("1", "2.1", "2"))
+    assert _supported(_abi.Context(None, {"base-lib": None})).supported == {"abi": [installed_first]}
 
 
 @pytest.mark.parametrize(
@@ -125,7 +129,7 @@ def test_same_command_respects_the_requirement(
 ) -> None:
     monkeypatch.delenv(_abi.OVERRIDE_ENV, raising=False)
     outcome = _supported(_abi.Context(None, {"base_lib": SpecifierSet(specifier)}))
-    assert outcome.supported == {"abi": [("base_lib", offered)] if offered else []}
+    assert outcome.supported == {"abi": [Feature("base_lib", offered)] if offered else []}
 
 
 @pytest.mark.parametrize("value", ["base_lib", "base_lib==", "==1", "base_lib==not.a.version"])

@@ -10,6 +10,7 @@ import pytest
 
 from variant_detect._resolver import _combine, _metadata
 from variant_detect._resolver._errors import BadInput, MetadataError
+from variant_detect_runtime import Feature
 
 NV_REQ = "nvidia-variant-provider>=0.0.1,<1.0.0"
 NV_API = "nvidia_variant_provider.plugin:NvidiaVariantPlugin"
@@ -78,7 +79,7 @@ def _pep825() -> dict[str, Any]:
 
 def test_v002_plugin_use_none_takes_values_from_property_priorities() -> None:
     meta = _metadata.parse(_v002(), "torch-2.9.0-variants.json")
-    assert meta.providers["priority"].static == [("order", ("1", "2"))]
+    assert meta.providers["priority"].static == [Feature("order", ("1", "2"))]
     assert meta.providers["nvidia"].static is None
     assert meta.providers["nvidia"].enable_if == "platform_system == 'Linux'"
     assert meta.has_null()
@@ -87,14 +88,17 @@ def test_v002_plugin_use_none_takes_values_from_property_priorities() -> None:
 
 def test_v003_install_time_false_uses_top_level_static_properties() -> None:
     meta = _metadata.parse(_v003(), "torch-2.10.0-variants.json")
-    assert meta.providers["priority"].static == [("order", ("1", "2", "3"))]
+    assert meta.providers["priority"].static == [Feature("order", ("1", "2", "3"))]
     assert meta.feature_priorities == {"nvidia": ["sm_arch"]}
     assert meta.providers["amd"].requires == ["amd-variant-provider>=0.0.2,<1.0.0"]
 
 
 def test_v020_feature_order_orders_static_features() -> None:
     meta = _metadata.parse(_v020(), "v.json")
-    assert meta.providers["blas_lapack"].static == [("omp", ("gnu", "intel")), ("provider", ("openblas", "mkl"))]
+    assert meta.providers["blas_lapack"].static == [
+        Feature("omp", ("gnu", "intel")),
+        Feature("provider", ("openblas", "mkl")),
+    ]
 
 
 def test_pep825_without_providers() -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from variant_detect._resolver import _combine, _metadata, _schema
 from variant_detect._resolver._errors import EXIT_BAD_INPUT, EXIT_OK, MetadataError
+from variant_detect_runtime import Feature
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "hw_fixtures"
@@ -172,7 +173,7 @@ def test_pep850_feature_order_required_for_several_static_features() -> None:
     assert refused(data).key == "providers.blas_lapack.feature-order"
     data["providers"]["blas_lapack"]["feature-order"] = ["omp", "provider"]
     spec = _metadata.parse(data, "f").providers["blas_lapack"]
-    assert spec.static == [("omp", ("gnu",)), ("provider", ("openblas", "mkl"))]
+    assert spec.static == [Feature("omp", ("gnu",)), Feature("provider", ("openblas", "mkl"))]
 
 
 def test_pep850_providers_match_the_namespace_list() -> None:
@@ -397,7 +398,7 @@ def test_empty_values_list_does_not_drop_the_namespace(monkeypatch: pytest.Monke
     monkeypatch.setattr(_isolated, "ensure_venv", lambda requires, options: "python")
     monkeypatch.setattr(_isolated, "_run", lambda argv, timeout, what: json.dumps(answer))
     features, warnings = _isolated.query(ProviderSpec("example"), Options(), ["example-provider"], "example_provider")
-    assert features == [("min_version", ("3", "2"))]
+    assert features == [Feature("min_version", ("3", "2"))]
     assert warnings == []
 
 

@@ -32,6 +32,7 @@ import os
 import sys
 
 from variant_detect._resolver._errors import BadInput
+from variant_detect_runtime import Feature
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
     from variant_detect._resolver._pick import Choice
     from variant_detect._resolver._supported import Outcome
 
-    Features = list[tuple[str, tuple[str, ...]]]
 
 BUILTIN = "abi_dependency"
 OVERRIDE_ENV = "VARIANT_ABI_DEPENDENCY"
@@ -223,7 +223,7 @@ def supported(meta: VariantsMeta, ns: str, context: Context, outcome: Outcome) -
                 outcome.warnings.append(f"{ns} :: {feat} :: {value}: {problem}; variants needing it are skipped")
         valid[feat] = [v for v in declared[feat] if value_problem(v) is None]
     versions = installed_versions(list(valid), context.python) if valid else {}
-    features: Features = []
+    features: list[Feature] = []
     for feat, values in valid.items():
         have = versions.get(feat)
         matching = _prefixes_or_none(have, f"{ns} :: {feat}", outcome)
@@ -241,7 +241,7 @@ def supported(meta: VariantsMeta, ns: str, context: Context, outcome: Outcome) -
             outcome.explanations.append(f"{ns} :: {feat}: not installed in the target environment; no value")
             continue
         if offered:
-            features.append((feat, tuple(offered)))
+            features.append(Feature(feat, offered))
             outcome.explanations.append(f"{ns} :: {feat}: {', '.join(offered)} ({how})")
     outcome.supported[ns] = features
 

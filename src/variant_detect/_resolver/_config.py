@@ -19,23 +19,24 @@ import os
 
 from variant_detect._resolver._errors import BadInput
 from variant_detect._resolver._rank import Priorities
+from variant_detect_runtime import NAME_PATTERN, VALUE_PATTERN, is_name, is_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 _KEYS = ("namespace_priorities", "feature_priorities", "property_priorities")
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
-_VALUE_CHARS = _NAME_CHARS | {"."}
 
 
 def _bad(path: str, key: str, expected: str, got: object) -> BadInput:
     return BadInput(f"{path}: {key}: expected {expected}, got {got!r}")
 
 
-def _names(path: str, key: str, value: object, chars: frozenset[str] = _NAME_CHARS) -> list[str]:
-    what = "a list of names matching [a-z0-9_]+" if chars is _NAME_CHARS else "a list of values matching [a-z0-9_.]+"
-    if not isinstance(value, list) or not all(isinstance(v, str) and v and chars.issuperset(v) for v in value):
+def _names(path: str, key: str, value: object, rule: Callable[[object], bool] = is_name) -> list[str]:
+    pattern = NAME_PATTERN if rule is is_name else VALUE_PATTERN
+    what = f"a list of {'names' if rule is is_name else 'values'} matching {pattern}"
+    if not isinstance(value, list) or not all(rule(v) for v in value):
         raise _bad(path, key, what, value)
     return value
 
@@ -44,8 +45,8 @@ def _table(path: str, key: str, value: object) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _bad(path, key, "a table", value)
     for name in value:
-        if not _NAME_CHARS.issuperset(name) or not name:
-            raise _bad(path, f"{key}.{name}", "a name matching [a-z0-9_]+", name)
+        if not is_name(name):
+            raise _bad(path, f"{key}.{name}", f"a name matching {NAME_PATTERN}", name)
     return value
 
 
@@ -62,7 +63,7 @@ def parse(data: dict[str, Any], path: str) -> Priorities:
     for ns, table in _table(path, "property_priorities", data.get("property_priorities", {})).items():
         where = f"property_priorities.{ns}"
         properties[ns] = {
-            feat: _names(path, f"{where}.{feat}", values, _VALUE_CHARS)
+            feat: _names(path, f"{where}.{feat}", values, is_value)
             for feat, values in _table(path, where, table).items()
         }
     return Priorities(namespaces, features, properties, path)

@@ -25,6 +25,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from variant_detect._resolver._metadata import ProviderSpec
     from variant_detect._resolver._supported import Options
+    from variant_detect_runtime import Feature
 
 INSTALL_TIMEOUT = 300.0
 QUERY_TIMEOUT = 60.0
@@ -118,9 +119,7 @@ def _complete(venv: str) -> bool:
     return os.path.exists(os.path.join(venv, _DONE))
 
 
-def query(
-    spec: ProviderSpec, options: Options, requires: list[str], api: str
-) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
+def query(spec: ProviderSpec, options: Options, requires: list[str], api: str) -> tuple[list[Feature], list[str]]:
     """The provider's supported features, or none plus a warning when it fails.
 
     *requires* are the entries whose markers hold here, *api* the plugin-api
@@ -139,4 +138,4 @@ def query(
         checked = check_features(spec.namespace, ((c["name"], c["values"], c["multi_value"]) for c in configs))
     except (InstallerFailure, ValueError, KeyError, TypeError) as exc:
         return [], [f"{spec.namespace}: {exc}; variants using it are skipped"]
-    return [(name, values) for name, values, _m in checked], []
+    return checked, []

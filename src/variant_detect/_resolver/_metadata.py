@@ -23,6 +23,7 @@ from __future__ import annotations
 from variant_detect._resolver import _providers, _schema
 from variant_detect._resolver._errors import MetadataError
 from variant_detect._resolver._providers import ProviderSpec
+from variant_detect_runtime import is_name, is_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,10 +38,6 @@ LEGACY_NULL_LABEL = "00000000"  # pre-PEP files (v0.0.2) label the null variant 
 # Well above the 100,000-variant benchmark file (about 20 MB); see docs/resolver.md.
 DEFAULT_MAX_BYTES = 256 << 20
 MAX_BYTES_ENV = "VARIANT_DETECT_MAX_METADATA_BYTES"
-
-_NAME_CHARS = _schema.NAME_CHARS
-_VALUE_CHARS = _schema.VALUE_CHARS
-_LABEL_CHARS = _VALUE_CHARS
 
 
 class VariantsMeta:
@@ -96,7 +93,7 @@ def _priorities(meta: VariantsMeta, data: dict[str, Any], schema: _schema.Schema
     _schema.only_keys(src, "default-priorities", prio, allowed, schema)
     key = "default-priorities.namespace"
     names = _schema.NAMES
-    meta.namespaces = list(_schema.str_list(src, key, prio.get("namespace", []), _NAME_CHARS, names))
+    meta.namespaces = list(_schema.str_list(src, key, prio.get("namespace", []), is_name, names))
     if len(set(meta.namespaces)) != len(meta.namespaces):
         raise _schema.fail(src, key, "each namespace once", meta.namespaces)
     if schema.strict and not meta.namespaces:
@@ -104,7 +101,7 @@ def _priorities(meta: VariantsMeta, data: dict[str, Any], schema: _schema.Schema
     for ns, features in _schema.as_dict(src, "default-priorities.feature", prio.get("feature", {})).items():
         where = f"default-priorities.feature.{ns}"
         _schema.name(src, where, ns)
-        meta.feature_priorities[ns] = list(_schema.str_list(src, where, features, _NAME_CHARS, names))
+        meta.feature_priorities[ns] = list(_schema.str_list(src, where, features, is_name, names))
     for ns, table in _schema.as_dict(src, "default-priorities.property", prio.get("property", {})).items():
         where = f"default-priorities.property.{ns}"
         _schema.name(src, where, ns)
@@ -156,7 +153,7 @@ def _variant_problem(  # noqa: PLR0911 - one return per rule, each naming its ke
     for ns, features in props.items():
         at = f"{where}.{ns}"
         if ns not in checked:
-            if not ns or not _NAME_CHARS.issuperset(ns):
+            if not is_name(ns):
                 return f"{at}: expected a namespace matching [a-z0-9_]+, got {ns!r}"
             checked.add(ns)
         if ns not in declared:
@@ -172,14 +169,14 @@ def _variant_problem(  # noqa: PLR0911 - one return per rule, each naming its ke
 
 def _feature_problem(at: str, feat: str, values: object, checked: set[str]) -> str | None:
     if feat not in checked:
-        if not feat or not _NAME_CHARS.issuperset(feat):
+        if not is_name(feat):
             return f"{at}: expected a feature name matching [a-z0-9_]+, got {feat!r}"
         checked.add(feat)
     if type(values) is not list or not values:
         return f"{at}: expected a non-empty list of values, got {_schema._short(values)}"
     for index, value in enumerate(values):
         if value not in checked if type(value) is str else True:
-            if type(value) is not str or not value or not _VALUE_CHARS.issuperset(value):
+            if type(value) is not str or not is_value(value):
                 return f"{at}[{index}]: expected a value matching [a-z0-9_.]+, got {_schema._short(value)}"
             checked.add(value)
     if len(values) > 1 and len(set(values)) != len(values):
@@ -194,7 +191,7 @@ def _variants(meta: VariantsMeta, data: object) -> None:
     checked: set[str] = set()  # names and values repeat a lot: check each once
     changed: dict[str, Props | None] = {}  # label -> cleaned properties, or None to leave out
     for label, props in variants.items():
-        if not label or not _LABEL_CHARS.issuperset(label):
+        if not is_value(label):  # PEP 825: a label follows the value rule
             meta.skipped[label] = f"variants.{label}: expected a label matching [0-9a-z._]+ (never used as a path)"
             changed[label] = None
             continue

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from variant_detect._resolver._cache import Cache
     from variant_detect._resolver._supported import Options
+    from variant_detect_runtime import Feature
 
 
 class Request:
@@ -89,7 +90,7 @@ class Choice:
         self.reason = ""
         self.warnings: list[str] = []
         self.explanations: list[str] = []
-        self.supported: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self.supported: dict[str, list[Feature]] = {}
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from variant_detect._resolver._errors import MetadataError
 from variant_detect._resolver._schema import (
-    NAME_CHARS,
     NAMES,
     Schema,
     as_dict,
@@ -20,6 +19,7 @@ from variant_detect._resolver._schema import (
     only_keys,
     str_list,
 )
+from variant_detect_runtime import Feature, is_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class ProviderSpec:
         self.enable_if: str | None = None
         self.install_time = True
         self.optional = False
-        self.static: list[tuple[str, tuple[str, ...]]] | None = None
+        self.static: list[Feature] | None = None
         self.feature_order: list[str] = []
         self.builtin: str | None = None
 
@@ -148,7 +148,7 @@ def _static(ctx: ProviderContext, spec: ProviderSpec, data: dict[str, Any], wher
     src = ctx.source
     order = data.get("feature-order")
     if "feature-order" in data:
-        spec.feature_order = list(str_list(src, f"{where}.feature-order", order, NAME_CHARS, NAMES))
+        spec.feature_order = list(str_list(src, f"{where}.feature-order", order, is_name, NAMES))
     table: dict[str, list[str]] | None = None
     table_key = ""
     if "static-properties" in data:
@@ -175,4 +175,5 @@ def _static(ctx: ProviderContext, spec: ProviderSpec, data: dict[str, Any], wher
             src, f"{where}.feature-order", f"required with more than one static feature ({', '.join(sorted(table))})"
         )
     names = spec.feature_order or list(table)
-    spec.static = [(feat, tuple(table[feat])) for feat in names]
+    # PEP 850: a feature listed with no value has no supported value; it is left out.
+    spec.static = [Feature(feat, table[feat]) for feat in names if table[feat]]

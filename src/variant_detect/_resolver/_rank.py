@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from variant_detect._resolver._metadata import Props, VariantsMeta
+    from variant_detect_runtime import Feature
 
-    Supported = dict[str, list[tuple[str, tuple[str, ...]]]]
+    Supported = dict[str, list[Feature]]
     Slot = tuple[str, str, tuple[str, ...]]
 
 
@@ -81,7 +82,7 @@ def slots(meta: VariantsMeta, supported: Supported, user: Priorities | None = No
     namespaces = _reorder(supported, aggregate(user.namespaces, meta.namespaces))
     out: list[Slot] = []
     for ns in namespaces:
-        features: dict[str, tuple[str, ...]] = dict(supported[ns])
+        features: dict[str, tuple[str, ...]] = {f[0]: f[1] for f in supported[ns]}
         spec = meta.providers.get(ns)
         feature_prio = aggregate(
             user.features.get(ns, ()),

@@ -24,13 +24,12 @@ minor is accepted.
 from __future__ import annotations
 
 from variant_detect._resolver._errors import MetadataError
+from variant_detect_runtime import NAME_PATTERN, VALUE_PATTERN, is_name, is_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
-
-NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
-VALUE_CHARS = NAME_CHARS | {"."}
 
 PEP825 = "https://variants-schema.wheelnext.dev/peps/825/v0.1.1.json"
 PEP850 = "https://variants-schema.wheelnext.dev/peps/850/v0.2.0.json"
@@ -158,22 +157,23 @@ def as_dict(source: str, key: str, value: object) -> dict[str, Any]:
     return value
 
 
-def str_list(source: str, key: str, value: object, chars: frozenset[str] | None, what: str) -> list[str]:
+def str_list(source: str, key: str, value: object, rule: Callable[[object], bool] | None, what: str) -> list[str]:
+    """*value* if it is a list of non-empty strings each passing *rule* (the runtime's name/value rules)."""
     if type(value) is not list:
         raise fail(source, key, f"a list of {what}", value)
     for index, item in enumerate(value):
-        if type(item) is not str or not item or (chars is not None and not chars.issuperset(item)):
+        if type(item) is not str or not item or (rule is not None and not rule(item)):
             raise fail(source, f"{key}[{index}]", what, item)
     return value
 
 
-NAMES = "names matching [a-z0-9_]+"
-VALUES = "values matching [a-z0-9_.]+"
+NAMES = f"names matching {NAME_PATTERN}"
+VALUES = f"values matching {VALUE_PATTERN}"
 
 
 def name(source: str, key: str, value: object) -> str:
-    if type(value) is not str or not value or not NAME_CHARS.issuperset(value):
-        raise fail(source, key, "a name matching [a-z0-9_]+", value)
+    if type(value) is not str or not is_name(value):
+        raise fail(source, key, f"a name matching {NAME_PATTERN}", value)
     return value
 
 
@@ -181,7 +181,7 @@ def feature_table(source: str, where: str, table: object, *, allow_empty: bool) 
     out: dict[str, list[str]] = {}
     for feat, values in as_dict(source, where, table).items():
         name(source, f"{where}.{feat}", feat)
-        out[feat] = list(str_list(source, f"{where}.{feat}", values, VALUE_CHARS, VALUES))
+        out[feat] = list(str_list(source, f"{where}.{feat}", values, is_value, VALUES))
         if not out[feat] and not allow_empty:
             raise fail(source, f"{where}.{feat}", "at least one value", values)
         if len(set(out[feat])) != len(out[feat]):

@@ -25,16 +25,14 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from variant_detect._discovery import PluginEntry
     from variant_detect._resolver._abi import Context
     from variant_detect._resolver._cache import Cache
     from variant_detect._resolver._metadata import ProviderSpec, VariantsMeta
     from variant_detect._resolver._standins import Requirement
-    from variant_detect_runtime import Probe
+    from variant_detect_runtime import Feature, Probe
 
-    Supported = dict[str, list[tuple[str, tuple[str, ...]]]]
+    Supported = dict[str, list[Feature]]
 
 
 class Options:
@@ -46,7 +44,7 @@ class Options:
         self,
         *,
         fixture: str | None = None,
-        profile: dict[str, list[tuple[str, tuple[str, ...]]]] | None = None,
+        profile: dict[str, list[Feature]] | None = None,
         allow: frozenset[str] = frozenset(),
         enable_optional: frozenset[str] = frozenset(),
         cache: Cache | None = None,
@@ -76,7 +74,7 @@ class Outcome:
         self.explanations: list[str] = []
 
 
-def load_profile(path: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+def load_profile(path: str) -> dict[str, list[Feature]]:
     """A profile saved by ``variant-detect --json`` (or written by hand: only ``profile`` is needed)."""
     import json
 
@@ -94,7 +92,7 @@ def load_profile(path: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
     return parse_profile(data, path)
 
 
-def parse_profile(data: object, path: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+def parse_profile(data: object, path: str) -> dict[str, list[Feature]]:
     from variant_detect._resolver._errors import BadInput
     from variant_detect_runtime import check_features
 
@@ -103,7 +101,7 @@ def parse_profile(data: object, path: str) -> dict[str, list[tuple[str, tuple[st
     schema = data.get("schema", 1)
     if schema != 1:
         raise BadInput(f"{path}: schema: expected 1, got {schema!r}")
-    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    out: dict[str, list[Feature]] = {}
     for ns, features in data["profile"].items():
         if not isinstance(features, dict):
             raise BadInput(f"{path}: profile.{ns}: expected an object of feature -> [values], got {features!r}")
@@ -114,7 +112,7 @@ def parse_profile(data: object, path: str) -> dict[str, list[tuple[str, tuple[st
             checked = check_features(ns, ((f, v, False) for f, v in features.items()))
         except (ValueError, TypeError) as exc:
             raise BadInput(f"{path}: profile.{ns}: {exc}") from None
-        out[ns] = [(name, values) for name, values, _m in checked]
+        out[ns] = checked
     return out
 
 
@@ -212,7 +210,7 @@ def _detect(chosen: dict[str, PluginEntry], options: Options, outcome: Outcome) 
             keys[entry.namespace] = cache.key(entry.namespace, entry.distribution, entry.version, entry.value)
             cached = cache.get(*keys[entry.namespace])
             if cached is not None:
-                outcome.supported[file_ns[entry.namespace]] = [(n, v) for n, v, _m in cached]
+                outcome.supported[file_ns[entry.namespace]] = cached
                 outcome.explanations.append(f"{entry.namespace}: answer of {entry.distribution} taken from the cache")
                 continue
         to_run.append(entry)
@@ -225,7 +223,7 @@ def _detect(chosen: dict[str, PluginEntry], options: Options, outcome: Outcome) 
     for detection in profile.detections:
         outcome.warnings.extend(detection.warnings)
         if detection.namespace in file_ns:
-            outcome.supported[file_ns[detection.namespace]] = [(n, v) for n, v, _m in detection.features]
+            outcome.supported[file_ns[detection.namespace]] = detection.features
         if cache is not None and not detection.warnings and detection.namespace in keys:
             digest, material = keys[detection.namespace]
             cache.put(digest, material, detection.features)
@@ -328,7 +326,3 @@ def builtin_supported(ns: str, spec: ProviderSpec, outcome: Outcome) -> None:
     outcome.warnings.append(
         f"{ns}: builtin provider {spec.builtin!r} is not implemented; variants using {ns} are treated as incompatible"
     )
-
-
-def describe_supported(supported: Supported) -> dict[str, Any]:
-    return {ns: {feat: list(values) for feat, values in feats} for ns, feats in supported.items()}
