@@ -10,15 +10,40 @@ bad value is a warning. Older releases named them without ``FORCE_``; the
 
 from __future__ import annotations
 
-from variant_detect_amd import _parse
+from variant_detect_amd._formats import parse_version_text
+from variant_detect_amd._parse import GFX, ROCM, known_version
+from variant_detect_amd._probe import FORCE_GFX_ENV, FORCE_ROCM_ENV
+from variant_detect_runtime import Feature
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from variant_detect_amd._table import Tables
-    from variant_detect_runtime import Report
+    from variant_detect_runtime import Probe, Report
 
-FORCE_GFX = _parse._FORCE_GFX
-FORCE_ROCM = _parse._FORCE_ROCM
+FORCE_GFX = FORCE_GFX_ENV
+FORCE_ROCM = FORCE_ROCM_ENV
+
+
+def apply(features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
+    """The provider's ``apply_overrides``: forced targets, then a forced release.
+
+    A ROCm release is reported only beside a GPU target, unless it was forced
+    itself (as amd-variant-provider does).
+    """
+    env = {name: value for name in (*FORCE_GFX, *FORCE_ROCM) if (value := probe.getenv(name)) is not None}
+    if not any(env.values()):
+        return features  # no table load: this is every install's path
+    from variant_detect_amd import _table
+
+    tables = _table.load()
+    names = next((list(values) for name, values, _multi in features if name == GFX), [])
+    version = next((values[0] for name, values, _multi in features if name == ROCM), None)
+    names = forced_gfx(names, env, tables, report)
+    version, forced = forced_rocm(version, env, tables, report)
+    out = [Feature(GFX, names, multi_value=True)] if names else []
+    if version is not None and (names or forced):
+        out.append(Feature(ROCM, (version,)))
+    return out
 
 
 def _first(env: dict[str, str], names: tuple[str, ...]) -> tuple[str, str] | None:
@@ -52,7 +77,7 @@ def forced_gfx(detected: list[str], env: dict[str, str], tables: Tables, report:
         report.warn(variable, f"no usable target in {value!r}; detected gfx_arch kept")
         return detected
     report.override(variable, value, f"gfx_arch = {' '.join(names)} (detected: {' '.join(detected) or 'none'})")
-    report.explain(_parse.GFX, variable, f"forced to {' '.join(names)}")
+    report.explain(GFX, variable, f"forced to {' '.join(names)}")
     return names
 
 
@@ -61,13 +86,13 @@ def forced_rocm(detected: str | None, env: dict[str, str], tables: Tables, repor
     if found is None:
         return detected, False
     variable, value = found
-    parsed = _parse.parse_version_text(value)
+    parsed = parse_version_text(value)
     if parsed is None:
         report.warn(variable, f"expected a ROCm version 'X.Y' or 'X.Y.Z', got {value!r}; ignored")
         return detected, False
-    version = _parse.known_version(parsed[0], parsed[1], tables, variable, report)
+    version = known_version(parsed[0], parsed[1], tables, variable, report)
     if version is None:
         return detected, False
     report.override(variable, value, f"rocm_version = {version} (detected: {detected or 'none'})")
-    report.explain(_parse.ROCM, variable, f"forced to {version}")
+    report.explain(ROCM, variable, f"forced to {version}")
     return version, True

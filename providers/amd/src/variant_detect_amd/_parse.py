@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from variant_detect_amd._formats import (
+    has_gpu_nodes,
+    parse_properties,
+    parse_version_text,
+    split_hip_version,
+    valid_version,
+)
+from variant_detect_amd._probe import FORCE_GFX_ENV, FORCE_ROCM_ENV
 from variant_detect_runtime import Feature
 
 TYPE_CHECKING = False
@@ -10,16 +18,11 @@ if TYPE_CHECKING:
     from variant_detect_amd._table import Tables
     from variant_detect_runtime import Report
 
+__all__ = ["has_gpu_nodes", "parse_properties", "parse_version_text", "split_hip_version", "valid_version"]
 
 NODES = "/sys/class/kfd/kfd/topology/nodes"
 GFX = "gfx_arch"
 ROCM = "rocm_version"
-_DIGITS = frozenset("0123456789")
-# The amd-variant-provider override variables (see _override); FORCE_ first.
-_FORCE_GFX = ("AMD_VARIANT_PROVIDER_FORCE_GFX_ARCH", "AMD_VARIANT_PROVIDER_GFX_ARCH")
-_FORCE_ROCM = ("AMD_VARIANT_PROVIDER_FORCE_ROCM_VERSION", "AMD_VARIANT_PROVIDER_ROCM_VERSION")
-# KFD prints 32-bit and 64-bit unsigned values; nothing longer is a number it wrote.
-_MAX_NUMBER_CHARS = 20
 
 
 class Gpu:
@@ -32,31 +35,6 @@ class Gpu:
         self.gfx = gfx
         self.render_minor = render_minor
         self.unique_id = unique_id
-
-
-def parse_properties(text: str) -> tuple[dict[str, int], list[str]]:
-    """``key value`` lines of a KFD properties file -> (values, malformed lines)."""
-    values: dict[str, int] = {}
-    bad: list[str] = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        parts = line.split()
-        if len(parts) != 2 or not _DIGITS.issuperset(parts[1]) or len(parts[1]) > _MAX_NUMBER_CHARS:
-            bad.append(line.strip()[:60])
-            continue
-        values.setdefault(parts[0], int(parts[1]))
-    return values, bad
-
-
-def gfx_target_value(data: bytes) -> int | None:
-    """The ``gfx_target_version`` of a properties file, if it has a numeric one."""
-    values, _bad = parse_properties(data.decode("utf-8", errors="replace"))
-    return values.get("gfx_target_version")
-
-
-def has_gpu_nodes(nodes: list[tuple[str, bytes | None, str | None]]) -> bool:
-    return any(data is not None and gfx_target_value(data) for _name, data, _error in nodes)
 
 
 def decode_gfx(value: int, tables: Tables) -> tuple[str | None, str]:
@@ -147,26 +125,6 @@ def fallback_names(raw: RawSources, tables: Tables, report: Report) -> list[str]
     return []
 
 
-def parse_version_text(text: str) -> tuple[int, int] | None:
-    """``6.4.1-83`` / ``7.0.0`` / ``6.2`` (ROCm ``.info/version``) -> (major, minor)."""
-    head = text.strip().split("-", 1)[0]
-    parts = head.split(".")
-    if len(parts) not in (2, 3) or not all(p and _DIGITS.issuperset(p) and len(p) < 5 for p in parts):
-        return None
-    return int(parts[0]), int(parts[1])
-
-
-def split_hip_version(value: int) -> list[int]:
-    """HIP_VERSION = major*10000000 + minor*100000 + patch (hip_version.h)."""
-    major, rest = divmod(value, 10_000_000)
-    minor, patch = divmod(rest, 100_000)
-    return [major, minor, patch]
-
-
-def valid_version(version: list[int]) -> bool:
-    return len(version) >= 2 and version[0] > 0 and all(v >= 0 for v in version)
-
-
 def known_version(major: int, minor: int, tables: Tables, source: str, report: Report) -> str | None:
     text = f"{major}.{minor}"
     if text in tables.rocm_versions:
@@ -219,31 +177,25 @@ def nothing_found(raw: RawSources) -> bool:
     ~10 ms in a fresh interpreter, a cost every install would pay.
     """
     empty = raw.nodes is None and raw.topology_error is None and not raw.fallback and not raw.version_files
-    return empty and not any(raw.env.get(name) for name in (*_FORCE_GFX, *_FORCE_ROCM))
+    return empty and not any(raw.env.get(name) for name in (*FORCE_GFX_ENV, *FORCE_ROCM_ENV))
 
 
 def parse(raw: RawSources, tables: Tables, report: Report) -> list[Feature]:
-    """``gfx_arch`` (multi-value) then ``rocm_version``, as amd-variant-provider orders them."""
+    """``gfx_arch`` (multi-value) then ``rocm_version``, as amd-variant-provider orders them.
+
+    The overrides are not applied here (``_override.apply``, the provider's
+    ``apply_overrides``). A ROCm release found with no usable GPU is not
+    reported, except when a gfx_arch override is set: it is kept then for the
+    override, which reports it beside the forced targets (or drops it).
+    """
     if raw.system != "Linux":
         report.explain("*", "platform", f"no AMD GPU detection for {raw.system} (KFD is Linux only)")
-        return _apply_forced([], None, raw, tables, report)
+        return []
     names = detected_gfx(raw, tables, report)
     version = rocm_version(raw, tables, report) if (names or raw.version_files) else None
     if not names and version is not None:
         report.explain(ROCM, "rocm_version", f"ROCm {version} found but no usable GPU; not reported")
-    return _apply_forced(names, version, raw, tables, report)
-
-
-def _apply_forced(
-    names: list[str], version: str | None, raw: RawSources, tables: Tables, report: Report
-) -> list[Feature]:
-    forced = False
-    if any(raw.env.get(name) for name in (*_FORCE_GFX, *_FORCE_ROCM)):
-        from variant_detect_amd import _override
-
-        names = _override.forced_gfx(names, raw.env, tables, report)
-        version, forced = _override.forced_rocm(version, raw.env, tables, report)
     features = [Feature(GFX, names, multi_value=True)] if names else []
-    if version is not None and (names or forced):
+    if version is not None and (names or any(raw.env.get(name) for name in FORCE_GFX_ENV)):
         features.append(Feature(ROCM, (version,)))
     return features

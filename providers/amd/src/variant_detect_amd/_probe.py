@@ -9,7 +9,7 @@ file says nothing; ``amdsmi`` and the ROCm command-line tools only when
 
 from __future__ import annotations
 
-from variant_detect_amd import _parse
+from variant_detect_amd._formats import has_gpu_nodes, parse_version_text, split_hip_version, valid_version
 from variant_detect_runtime import ProbeError
 
 TYPE_CHECKING = False
@@ -32,8 +32,9 @@ CLI_TIMEOUT = 5.0
 LIBRARY_TIMEOUT = 5.0
 
 VISIBILITY_ENV = ("ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES", "CUDA_VISIBLE_DEVICES")
-FORCE_GFX_ENV = _parse._FORCE_GFX
-FORCE_ROCM_ENV = _parse._FORCE_ROCM
+# The amd-variant-provider override variables (applied in _override); FORCE_ first.
+FORCE_GFX_ENV = ("AMD_VARIANT_PROVIDER_FORCE_GFX_ARCH", "AMD_VARIANT_PROVIDER_GFX_ARCH")
+FORCE_ROCM_ENV = ("AMD_VARIANT_PROVIDER_FORCE_ROCM_VERSION", "AMD_VARIANT_PROVIDER_ROCM_VERSION")
 ENV_NAMES = (*VISIBILITY_ENV, *FORCE_GFX_ENV, *FORCE_ROCM_ENV, "ROCM_PATH")
 
 
@@ -126,7 +127,7 @@ def _read_version_files(probe: Probe, raw: RawSources) -> None:
             raw.version_files.append((path, None, _error_text(exc)))
             continue
         raw.version_files.append((path, data.decode("utf-8", errors="replace"), None))
-        if _parse.parse_version_text(data.decode("utf-8", errors="replace")) is not None:
+        if parse_version_text(data.decode("utf-8", errors="replace")) is not None:
             return
 
 
@@ -141,30 +142,30 @@ def _call_version(
     except (ProbeError, OSError) as exc:
         return None, str(exc)
     if isinstance(answer, int) and not isinstance(answer, bool):
-        return _parse.split_hip_version(answer), None
+        return split_hip_version(answer), None
     if isinstance(answer, list) and all(isinstance(v, int) for v in answer):
         return [int(v) for v in answer], None
     return None, f"unexpected answer {answer!r}"
 
 
 def _read_library_versions(probe: Probe, raw: RawSources) -> None:
-    from variant_detect_amd import _probe_bindings as _native
+    from variant_detect_amd import _native
 
     rocm_path = raw.env.get("ROCM_PATH") or DEFAULT_ROCM
     for name, function, loader, factory in (
         ("rocm-core", "getROCmVersion", lambda: _native.RocmCore(rocm_path), "RocmCore"),
         ("hip", "hipRuntimeGetVersion", lambda: _native.Hip(rocm_path), "Hip"),
     ):
-        isolate = (f"variant_detect_amd._probe_bindings:{factory}", [rocm_path])
+        isolate = (f"variant_detect_amd._native:{factory}", [rocm_path])
         version, error = _call_version(probe, name, function, loader, isolate)
         raw.library_versions.append((f"{name}.{function}", version, error))
-        if version is not None and _parse.valid_version(version):
+        if version is not None and valid_version(version):
             return
 
 
 def _read_fallback(probe: Probe, raw: RawSources) -> None:
     """Only when /dev/kfd is there but the topology is not: amdsmi, then the CLIs."""
-    from variant_detect_amd import _probe_bindings as _native
+    from variant_detect_amd import _native
 
     library = probe.library("amdsmi", _native.AmdSmi)
     try:
@@ -201,12 +202,12 @@ def collect(probe: Probe, report: Report) -> RawSources:
             _read_version_files(probe, raw)
         return raw
     _read_devices(probe, raw)
-    gpus = _parse.has_gpu_nodes(raw.nodes or [])
+    gpus = has_gpu_nodes(raw.nodes or [])
     if not gpus and raw.kfd_access and raw.nodes is None:
         _read_fallback(probe, raw)
         gpus = any(answer for _s, answer, _e in raw.fallback)
     if gpus or any(raw.env.get(n) for n in FORCE_GFX_ENV):
         _read_version_files(probe, raw)
-        if not any(_parse.parse_version_text(text or "") for _p, text, _e in raw.version_files):
+        if not any(parse_version_text(text or "") for _p, text, _e in raw.version_files):
             _read_library_versions(probe, raw)
     return raw

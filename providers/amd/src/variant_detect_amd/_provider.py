@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from variant_detect_amd import _parse, _probe, _table
+from variant_detect_amd import _override, _parse, _probe, _table
 from variant_detect_runtime import Feature, Provider
 
 TYPE_CHECKING = False
@@ -36,6 +36,10 @@ class AMDProvider(Provider[_probe.RawSources]):
             report.explain("*", _parse.NODES, "no KFD topology and no /dev/kfd: no AMD compute GPU")
             return []
         return _parse.parse(raw, _table.load(), report)
+
+    def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
+        """``AMD_VARIANT_PROVIDER_FORCE_GFX_ARCH`` / ``..._FORCE_ROCM_VERSION`` (see ``_override``)."""
+        return _override.apply(features, probe, report)
 
     def all_features(self) -> list[Feature]:
         tables = _table.load()
