@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import variant_detect_nvidia
-from variant_detect_nvidia import _bindings, _probe
+from variant_detect_nvidia import _native, _probe
 from variant_detect_runtime import Library, LibraryCallError, LiveProbe, ProbeError
 
 CC = shutil.which("cc") or shutil.which("gcc")
@@ -77,7 +77,7 @@ def libs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def test_nvml_binding(libs: dict[str, str]) -> None:
-    nvml = _bindings.Nvml(["/nonexistent/libnvidia-ml.so.1", libs["nvml"]])
+    nvml = _native.Nvml(["/nonexistent/libnvidia-ml.so.1", libs["nvml"]])
     nvml.nvmlInitWithFlags(1)  # raises on an error code
     assert nvml.nvmlSystemGetDriverVersion() == "580.65.06"
     assert nvml.nvmlSystemGetCudaDriverVersion_v2() == 13000
@@ -98,7 +98,7 @@ def test_nvml_binding(libs: dict[str, str]) -> None:
 
 
 def test_cuda_binding(libs: dict[str, str]) -> None:
-    cuda = _bindings.Cuda([libs["cuda"]])
+    cuda = _native.Cuda([libs["cuda"]])
     assert cuda.cuDriverGetVersion() == 12080
     cuda.cuInit(0)
     assert cuda.cuDeviceGetCount() == 1
@@ -110,7 +110,7 @@ def test_cuda_binding(libs: dict[str, str]) -> None:
 
 def test_missing_library_is_a_probe_error() -> None:
     with pytest.raises(ProbeError, match="cannot load NVML"):
-        _bindings.Nvml(["/nonexistent/libnvidia-ml.so.1"])
+        _native.Nvml(["/nonexistent/libnvidia-ml.so.1"])
 
 
 class FakeDriverProbe(LiveProbe):
@@ -135,10 +135,10 @@ class FakeDriverProbe(LiveProbe):
     def library(self, name: str, loader: Any, threaded: bool = True, isolate: Any = None) -> Library:
         """The provider's library, from the stand-in's path; isolated as the provider asks."""
         path = self._libs[name]
-        assert isolate is not None and isolate[0] == f"variant_detect_nvidia._bindings:{name.capitalize()}"
+        assert isolate is not None and isolate[0] == f"variant_detect_nvidia._native:{name.capitalize()}"
         isolate = (isolate[0], [[path]])
         return super().library(
-            name, lambda: _bindings.Nvml([path]) if name == "nvml" else _bindings.Cuda([path]), threaded, isolate
+            name, lambda: _native.Nvml([path]) if name == "nvml" else _native.Cuda([path]), threaded, isolate
         )
 
 

@@ -229,7 +229,7 @@ def test_module_is_a_plugin_by_itself() -> None:
 
 def test_no_driver_imports_no_binding_and_no_ctypes() -> None:
     """On this driverless machine the live path loads nothing heavy (checked in a fresh interpreter)."""
-    heavy = ("ctypes", "pynvml", "variant_detect_nvidia._bindings", "variant_detect_nvidia._table")
+    heavy = ("ctypes", "pynvml", "variant_detect_nvidia._native", "variant_detect_nvidia._table")
     code = (
         f"HEAVY = {(*heavy, 'variant_detect_nvidia._parse', 'variant_detect_nvidia._answers')!r}\n"
         "import sys, variant_detect_nvidia as m\n"

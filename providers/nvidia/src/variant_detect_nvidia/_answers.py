@@ -7,7 +7,7 @@ plus warnings for broken answers and explanations for ``--explain``.
 
 from __future__ import annotations
 
-from variant_detect_nvidia._parse import (
+from variant_detect_nvidia._decode import (
     LOWER,
     SM,
     compat_suspected,

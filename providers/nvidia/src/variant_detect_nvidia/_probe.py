@@ -227,13 +227,13 @@ def _look_windows(probe: Probe, raw: RawSources) -> tuple[list[str], list[str]]:
     return nvml, cuda
 
 
-_BINDINGS = "variant_detect_nvidia._bindings"
+_NATIVE = "variant_detect_nvidia._native"
 
 
 def _loader(kind: str, paths: list[str]) -> object:
-    from variant_detect_nvidia import _bindings
+    from variant_detect_nvidia import _native
 
-    return _bindings.Nvml(paths) if kind == "nvml" else _bindings.Cuda(paths)
+    return _native.Nvml(paths) if kind == "nvml" else _native.Cuda(paths)
 
 
 def answers_of(nvml: NvmlRaw | None, cuda: CudaRaw | None = None) -> list[Answer]:
@@ -257,7 +257,7 @@ def _ask_nvml(probe: Probe, raw: RawSources, paths: list[str]) -> NvmlRaw:
     out = NvmlRaw()
     # Isolated (a child interpreter): a driver that crashes or hangs while loading
     # or answering must not take the installer with it (docs/reliability.md).
-    library = probe.library("nvml", lambda: _loader("nvml", paths), isolate=(f"{_BINDINGS}:Nvml", [paths]))
+    library = probe.library("nvml", lambda: _loader("nvml", paths), isolate=(f"{_NATIVE}:Nvml", [paths]))
     out.init = ask(library, "nvmlInitWithFlags", NVML_INIT_FLAG_NO_GPUS, timeout=INIT_TIMEOUT)
     if not out.init.ok:
         if _absent(out.init):
@@ -317,14 +317,14 @@ def _ask_mig_uuids(library: Library, index: int) -> list[Answer]:
 
 def _why_cuda(raw: RawSources) -> str:
     """Why libcuda must be asked too ("" when NVML answered enough)."""
-    from variant_detect_nvidia import _parse
+    from variant_detect_nvidia import _decode
 
-    return _parse.why_ask_cuda(raw)
+    return _decode.why_ask_cuda(raw)
 
 
 def _ask_cuda(probe: Probe, paths: list[str], reason: str) -> CudaRaw:
     out = CudaRaw(reason)
-    library = probe.library("cuda", lambda: _loader("cuda", paths), isolate=(f"{_BINDINGS}:Cuda", [paths]))
+    library = probe.library("cuda", lambda: _loader("cuda", paths), isolate=(f"{_NATIVE}:Cuda", [paths]))
     out.version = ask(library, "cuDriverGetVersion")
     if _absent(out.version):
         out.load_error, out.version = out.version.error, None

@@ -41,6 +41,14 @@ class NvidiaProvider(Provider[_probe.RawSources]):
 
         return _parse.parse(raw, _table.load(), report)
 
+    def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
+        """``NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION`` / ``..._FORCE_SM_ARCH`` (see ``_override``)."""
+        if not (probe.getenv(FORCE_CUDA_ENV) or probe.getenv(FORCE_SM_ENV)):
+            return features  # the start-up path: no override module, no table
+        from variant_detect_nvidia import _override
+
+        return _override.apply(features, probe, report)
+
     def all_features(self) -> list[Feature]:
         from variant_detect_nvidia import _parse, _table
 
