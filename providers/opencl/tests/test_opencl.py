@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 import variant_detect_opencl
-from variant_detect_opencl import _parse, _probe_bindings, _table
+from variant_detect_opencl import _native, _parse, _table
 from variant_detect_runtime import LibraryCallError, ProbeError, ProbeTimeout, Report
 from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
 
@@ -249,7 +249,7 @@ def test_isolated_binding_answers_from_the_child(monkeypatch: pytest.MonkeyPatch
         {"function": "clGetDeviceIDs", "args": [0], "error": {"code": -1, "name": ""}},
     ]
     _child(monkeypatch, f"import sys; sys.stdout.write({json.dumps({'calls': calls})!r})")
-    binding = _probe_bindings.IsolatedOpenCL(timeout=30)
+    binding = _native.IsolatedOpenCL(timeout=30)
     assert binding.clGetPlatformIDs() == 1
     with pytest.raises(LibraryCallError) as info:
         binding.clGetDeviceIDs(0)
@@ -261,19 +261,19 @@ def test_isolated_binding_answers_from_the_child(monkeypatch: pytest.MonkeyPatch
 def test_isolated_binding_survives_a_crashing_icd(monkeypatch: pytest.MonkeyPatch) -> None:
     _child(monkeypatch, "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)")
     with pytest.raises(ProbeError, match="SIGSEGV"):
-        _probe_bindings.IsolatedOpenCL(timeout=30)
+        _native.IsolatedOpenCL(timeout=30)
 
 
 def test_isolated_binding_bounds_a_hanging_icd(monkeypatch: pytest.MonkeyPatch) -> None:
     _child(monkeypatch, "import time; time.sleep(30)")
     with pytest.raises(ProbeTimeout):
-        _probe_bindings.IsolatedOpenCL(timeout=0.5)
+        _native.IsolatedOpenCL(timeout=0.5)
 
 
 def test_isolated_binding_reports_a_missing_loader(monkeypatch: pytest.MonkeyPatch) -> None:
     _child(monkeypatch, 'import sys; sys.stdout.write(\'{"load_error": "libOpenCL.so.1: cannot open"}\')')
     with pytest.raises(ProbeError, match="cannot load opencl"):
-        _probe_bindings.IsolatedOpenCL(timeout=30)
+        _native.IsolatedOpenCL(timeout=30)
 
 
 def test_parse_is_pure() -> None:

@@ -12,7 +12,7 @@ from variant_detect_runtime import Feature
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from variant_detect_opencl._table import Tables
-    from variant_detect_runtime import Report
+    from variant_detect_runtime import Probe, Report
 
 
 VERSION_ENV = "VARIANT_DETECT_OPENCL_GPU_VERSION"
@@ -42,7 +42,17 @@ def _merge(values: list[str], order: list[str], extra: list[str]) -> list[str]:
     return [v for v in order if v in present]
 
 
-def apply(
+def apply(features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
+    """The provider's ``apply_overrides``: a forced GPU version and/or vendor."""
+    version, vendor = probe.getenv(VERSION_ENV), probe.getenv(VENDOR_ENV)
+    if not version and not vendor:
+        return features
+    from variant_detect_opencl import _table
+
+    return _forced(features, version, vendor, _table.load(), report)
+
+
+def _forced(
     features: list[Feature], version: str | None, vendor: str | None, tables: Tables, report: Report
 ) -> list[Feature]:
     current = {name: list(values) for name, values, _multi in features}

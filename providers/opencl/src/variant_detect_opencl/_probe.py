@@ -2,7 +2,7 @@
 
 Cheap first: the ICD registry (``.icd`` files, as the ocl-icd and Khronos
 loaders find them) decides whether OpenCL can have any platform here. Only then
-is the ``opencl`` library asked, and its binding (``_probe_bindings``) runs the
+is the ``opencl`` library asked, and its binding (``_native``) runs the
 real query in a child process under a timeout.
 """
 
@@ -100,10 +100,10 @@ def _loader_present(probe: Probe, raw: RawSources) -> bool:
     _find_icds(probe, raw)
     if raw.icds:
         return True
-    from variant_detect_opencl import _probe_bindings
+    from variant_detect_opencl import _native
 
     try:
-        raw.pyopencl = bool(probe.library("pyopencl", _probe_bindings.Pyopencl).call("installed"))
+        raw.pyopencl = bool(probe.library("pyopencl", _native.Pyopencl).call("installed"))
     except (ProbeError, OSError):
         raw.pyopencl = False
     return raw.pyopencl
@@ -124,9 +124,9 @@ def _count(value: Any) -> int:
 
 
 def _enumerate(probe: Probe, raw: RawSources) -> None:
-    from variant_detect_opencl import _probe_bindings
+    from variant_detect_opencl import _native
 
-    library = probe.library("opencl", lambda: _probe_bindings.IsolatedOpenCL(QUERY_TIMEOUT))
+    library = probe.library("opencl", lambda: _native.IsolatedOpenCL(QUERY_TIMEOUT))
     try:
         raw.platform_count = library.call("clGetPlatformIDs", timeout=QUERY_TIMEOUT)
     except LibraryCallError as exc:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from variant_detect_opencl import _parse, _probe
+from variant_detect_opencl import _override, _parse, _probe
 from variant_detect_runtime import Feature, Provider
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from variant_detect_runtime import Probe, Report
-
-
-GPU_VERSION_ENV = "VARIANT_DETECT_OPENCL_GPU_VERSION"
-GPU_VENDOR_ENV = "VARIANT_DETECT_OPENCL_GPU_VENDOR"
 
 
 class OpenCLProvider(Provider[_probe.RawSources]):
@@ -36,12 +32,8 @@ class OpenCLProvider(Provider[_probe.RawSources]):
         return _parse.parse(raw, _table.load(), report)
 
     def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
-        version, vendor = probe.getenv(GPU_VERSION_ENV), probe.getenv(GPU_VENDOR_ENV)
-        if not version and not vendor:
-            return features
-        from variant_detect_opencl import _override, _table
-
-        return _override.apply(features, version, vendor, _table.load(), report)
+        """``VARIANT_DETECT_OPENCL_GPU_VERSION`` / ``..._GPU_VENDOR`` (see ``_override``)."""
+        return _override.apply(features, probe, report)
 
     def all_features(self) -> list[Feature]:
         from variant_detect_opencl import _table

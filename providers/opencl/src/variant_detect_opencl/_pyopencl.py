@@ -8,7 +8,7 @@ ctypes can open: pyopencl's wheel bundles its own loader, and with
 
 from __future__ import annotations
 
-from variant_detect_opencl._query import (
+from variant_detect_opencl._cl import (
     CL_DEVICE_NAME,
     CL_DEVICE_OPENCL_C_VERSION,
     CL_DEVICE_TYPE,

@@ -6,55 +6,38 @@ exception). So the caller never loads ``libOpenCL`` itself: this child
 enumerates every platform and device through ctypes (or pyopencl, the optional
 extra, when the system has no ICD loader) and prints one JSON object on its
 stdout, ``{"calls": [...]}`` in the ``calls.json`` call format, or
-``{"load_error": "..."}``. The parent (``_probe_bindings.IsolatedOpenCL``)
+``{"load_error": "..."}``. The parent (``_native.IsolatedOpenCL``)
 bounds it with a timeout and answers the provider's calls from that list.
 
-Only the standard library is imported here; nothing runs at import time.
+Only the standard library (and ``_cl``, the cl.h constants) is imported here;
+nothing runs at import time.
 """
 
 from __future__ import annotations
 
 import sys
 
+from variant_detect_opencl._cl import (
+    CL_DEVICE_TYPE,
+    CL_DEVICE_TYPE_ALL,
+    DEVICE_PARAMS,
+    DEVICE_STRINGS,
+    MAX_DEVICES,
+    MAX_PLATFORMS,
+    MAX_STRING,
+    PLATFORM_PARAMS,
+    ClError,
+)
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
-
-# cl.h constants (OpenCL 3.0 headers).
-CL_PLATFORM_PROFILE = 0x0900
-CL_PLATFORM_VERSION = 0x0901
-CL_PLATFORM_NAME = 0x0902
-CL_PLATFORM_VENDOR = 0x0903
-CL_DEVICE_TYPE = 0x1000
-CL_DEVICE_VENDOR_ID = 0x1001
-CL_DEVICE_NAME = 0x102B
-CL_DEVICE_VENDOR = 0x102C
-CL_DRIVER_VERSION = 0x102D
-CL_DEVICE_VERSION = 0x102F
-CL_DEVICE_OPENCL_C_VERSION = 0x103D
-CL_DEVICE_TYPE_ALL = 0xFFFFFFFF
-CL_DEVICE_NOT_FOUND = -1
-
-PLATFORM_PARAMS = (CL_PLATFORM_PROFILE, CL_PLATFORM_VERSION, CL_PLATFORM_NAME, CL_PLATFORM_VENDOR)
-DEVICE_STRINGS = (CL_DEVICE_NAME, CL_DEVICE_VENDOR, CL_DRIVER_VERSION, CL_DEVICE_VERSION, CL_DEVICE_OPENCL_C_VERSION)
-DEVICE_INTS = (CL_DEVICE_TYPE, CL_DEVICE_VENDOR_ID)
-DEVICE_PARAMS = DEVICE_INTS + DEVICE_STRINGS
-# No machine has more; a larger count is a broken ICD, and is not enumerated.
-MAX_PLATFORMS = 64
-MAX_DEVICES = 64
-MAX_STRING = 4096
 
 LIBRARY_NAMES = {
     "linux": ["libOpenCL.so.1", "libOpenCL.so"],
     "darwin": ["/System/Library/Frameworks/OpenCL.framework/OpenCL"],
     "win32": ["OpenCL.dll"],
 }
-
-
-class ClError(Exception):
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 class CtypesOpenCL:
