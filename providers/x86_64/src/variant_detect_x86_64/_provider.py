@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from variant_detect_runtime import Feature, Provider
+from variant_detect_runtime import Feature, Provider, apply_cap
 from variant_detect_x86_64 import _parse, _probe, _table
 
 TYPE_CHECKING = False
@@ -55,29 +55,29 @@ class X8664Provider(Provider[_probe.RawSources]):
         return _parse.parse(raw, _table.load(), report)
 
     def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
-        value = probe.getenv(LEVEL_ENV)
-        level = next((f for f in features if f[0] == "level"), None)
-        if not value or level is None:
+        """``VARIANT_DETECT_X86_64_LEVEL`` caps the level (the runtime's shared ``apply_cap``)."""
+        if not probe.getenv(LEVEL_ENV):
             return features
         tables = _table.load()
         names = tables.level_names()
-        cap = parse_level_cap(value, names)
-        if cap is None:
-            report.warn(LEVEL_ENV, f"expected one of {', '.join(names)}, got {value!r}; ignored")
-            return features
-        if cap >= names.index(level[1][0]):
-            report.explain("level", LEVEL_ENV, f"cap {value} is not below the detected level; no effect")
-            return features
-        # A capped profile describes a generic machine of that level: it keeps
-        # only the extensions that level guarantees (building an image on a
-        # newer host must not pick a wheel that needs, say, avx512_bf16).
-        effect = f"level capped at {names[cap]}; extensions limited to those x86-64-{names[cap]} guarantees"
-        report.override(LEVEL_ENV, value, effect)
-        report.explain("level", LEVEL_ENV, effect)
-        allowed = tables.flags_through(cap)
-        flag_of = dict(tables.extensions)
-        kept = [f for f in features if f[0] != "level" and flag_of.get(f[0]) in allowed]
-        return _parse.level_feature(cap, tables) + kept
+
+        def resolve(value: str, detected: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str], str] | None:
+            cap = parse_level_cap(value, names)
+            if cap is None:
+                return None
+            if cap >= names.index(detected[0]):
+                return detected, frozenset(), ""
+            # A capped profile describes a generic machine of that level: it keeps
+            # only the extensions that level guarantees (building an image on a
+            # newer host must not pick a wheel that needs, say, avx512_bf16).
+            allowed = tables.flags_through(cap)
+            kept = frozenset(name for name, flag in tables.extensions if flag in allowed)
+            effect = f"level capped at {names[cap]}; extensions limited to those x86-64-{names[cap]} guarantees"
+            return _parse.level_feature(cap, tables)[0][1], kept, effect
+
+        return apply_cap(
+            features, probe, report, variable=LEVEL_ENV, feature_name="level", accepted=names, resolve=resolve
+        )
 
     def all_features(self) -> list[Feature]:
         tables = _table.load()
