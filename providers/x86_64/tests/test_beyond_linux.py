@@ -11,7 +11,7 @@ import pytest
 
 import variant_detect_x86_64
 from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
-from variant_detect_x86_64 import _beyond
+from variant_detect_x86_64 import _beyond, _table
 
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
@@ -44,7 +44,7 @@ def test_table_matches_schema() -> None:
 def test_every_level_flag_has_a_cpuid_row() -> None:
     from variant_detect_x86_64 import _table
 
-    rows = {row["flag"] for row in _beyond.load()["cpuid"]}
+    rows = {row["flag"] for row in _table.load_beyond()["cpuid"]}
     for name, flags in _table.load().levels:
         assert flags <= rows, name
 
@@ -58,11 +58,11 @@ def test_no_xcr0_means_no_avx() -> None:
 
 def test_linux_path_imports_nothing_beyond() -> None:
     for name in list(sys.modules):
-        if name.startswith("variant_detect_x86_64._beyond") or name == "variant_detect_x86_64._cpuid":
+        if name.startswith("variant_detect_x86_64._beyond") or name == "variant_detect_x86_64._native":
             del sys.modules[name]
     replay(PLUGIN, os.path.join(FIXTURES, "linux-x86_64-haswell"))
     assert "variant_detect_x86_64._beyond" not in sys.modules
-    assert "variant_detect_x86_64._cpuid" not in sys.modules
+    assert "variant_detect_x86_64._native" not in sys.modules
 
 
 @pytest.mark.hardware
@@ -82,6 +82,6 @@ def test_live_cpuid_stub_agrees_with_the_kernel() -> None:
     with open("/proc/cpuinfo") as handle:
         block = handle.read().split("\n\n")[0]
     kernel = set(next(line for line in block.splitlines() if line.startswith("flags")).split(":", 1)[1].split())
-    known = {row["flag"] for row in _beyond.load()["cpuid"]}
+    known = {row["flag"] for row in _table.load_beyond()["cpuid"]}
     # The kernel may hide a flag CPUID has (clearcpuid=, errata), never the reverse.
     assert (kernel & known) <= ours

@@ -9,19 +9,14 @@ process cannot use it.
 
 from __future__ import annotations
 
-import os
-
 from variant_detect_x86_64._beyond_probe import CPUID, PF, SYSCTL, TRANSLATED
+from variant_detect_x86_64._table import load_beyond
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from variant_detect_runtime import Report
     from variant_detect_x86_64._beyond_probe import BeyondSources
 
-_PATH = os.path.join(os.path.dirname(__file__), "data", "beyond.json")
-_CACHE: list[dict[str, Any]] = []
 _REGISTERS = {"eax": 0, "ebx": 1, "ecx": 2, "edx": 3}
 # The AMD64 architecture itself requires these (x86-64 psABI: the v1 baseline):
 # a 64-bit x86 process that runs at all has them, whatever a source fails to say
@@ -30,25 +25,12 @@ _REGISTERS = {"eax": 0, "ebx": 1, "ecx": 2, "edx": 3}
 X86_64_BASELINE = frozenset({"cmov", "cx8", "fpu", "fxsr", "mmx", "syscall", "sse", "sse2"})
 
 
-def load() -> dict[str, Any]:
-    if not _CACHE:
-        import json
-
-        with open(_PATH, encoding="utf-8") as handle:
-            _CACHE.append(json.load(handle))
-    return _CACHE[0]
-
-
-def pf_ids() -> list[int]:
-    return [int(row["id"]) for row in load()["windows"]["features"]]
-
-
 def state_of(flag: str) -> str | None:
-    return next((row.get("state") for row in load()["cpuid"] if row["flag"] == flag), None)
+    return next((row.get("state") for row in load_beyond()["cpuid"] if row["flag"] == flag), None)
 
 
 def flags_from_cpuid(raw: BeyondSources, report: Report) -> frozenset[str]:
-    table = load()
+    table = load_beyond()
     xcr0 = raw.xcr0 or 0
     enabled = {name: (xcr0 & s["xcr0"]) == s["xcr0"] for name, s in table["states"].items()}
     flags, disabled = set(), set()
@@ -67,13 +49,13 @@ def flags_from_cpuid(raw: BeyondSources, report: Report) -> frozenset[str]:
 
 
 def flags_from_pf(raw: BeyondSources) -> frozenset[str]:
-    rows = load()["windows"]["features"]
+    rows = load_beyond()["windows"]["features"]
     return frozenset(row["flag"] for row in rows if raw.pf.get(row["id"]))
 
 
 def cross_check(flags: frozenset[str], raw: BeyondSources, report: Report) -> None:
     """IsProcessorFeaturePresent beside CPUID: disagreements are reported, CPUID+XCR0 decides."""
-    for row in load()["windows"]["features"]:
+    for row in load_beyond()["windows"]["features"]:
         answer = raw.pf.get(row["id"])
         if answer is not None and bool(answer) != (row["flag"] in flags):
             said = "present" if answer else "absent"
@@ -100,7 +82,7 @@ def windows_flags(raw: BeyondSources, report: Report) -> frozenset[str] | None:
 
 
 def darwin_flags(raw: BeyondSources, report: Report) -> frozenset[str] | None:
-    table = load()["darwin"]
+    table = load_beyond()["darwin"]
     odd = {k: v for k, v in raw.sysctl_errors.items() if v != "ENOENT"}
     for key, problem in sorted(odd.items())[:3]:
         report.warn(f"{SYSCTL}({key})", problem)

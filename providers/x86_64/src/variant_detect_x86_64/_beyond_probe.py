@@ -2,7 +2,7 @@
 
 macOS: ``sysctlbyname`` on ``machdep.cpu.*`` and ``hw.optional.*`` (and
 ``sysctl.proc_translated`` for Rosetta 2). Windows, the BSDs and any other
-system: CPUID and XGETBV through a tiny machine-code stub (``_cpuid.py``), with
+system: CPUID and XGETBV through a tiny machine-code stub (``_native.py``), with
 ``IsProcessorFeaturePresent`` beside it on Windows as a cross-check and as the
 fallback when CPUID is refused.
 """
@@ -13,8 +13,6 @@ from variant_detect_runtime import LibraryCallError, ProbeError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from variant_detect_runtime import Library, Probe
 
 SYSCTL = "sysctlbyname (Darwin)"
@@ -117,53 +115,19 @@ def _collect_pf(probe: Probe, raw: BeyondSources, pf_ids: list[int]) -> None:
 # -- live bindings (never used on replay) ---------------------------------------------
 
 
-class _Libc:
-    def __init__(self) -> None:
-        import ctypes
-
-        self._ctypes = ctypes
-        self._function = ctypes.CDLL(None, use_errno=True).sysctlbyname
-
-    def sysctlbyname(self, name: str) -> int | str:
-        ctypes = self._ctypes
-        size = ctypes.c_size_t(0)
-        key = name.encode()
-        if self._function(key, None, ctypes.byref(size), None, ctypes.c_size_t(0)) != 0:
-            self._raise()
-        buffer = ctypes.create_string_buffer(size.value)
-        if self._function(key, buffer, ctypes.byref(size), None, ctypes.c_size_t(0)) != 0:
-            self._raise()
-        data: bytes = buffer.raw[: size.value]
-        if name.startswith(("hw.", "sysctl.")) and size.value in (4, 8):
-            return int.from_bytes(data, "little", signed=True)
-        return data.rstrip(b"\0").decode("utf-8", errors="replace")
-
-    def _raise(self) -> None:
-        import errno
-
-        code = self._ctypes.get_errno()
-        raise LibraryCallError("sysctlbyname", code, errno.errorcode.get(code, ""))
-
-
 def _load_libc() -> object:
-    return _Libc()
+    from variant_detect_x86_64._native import Libc
 
-
-class _Kernel32:
-    def __init__(self) -> None:
-        import ctypes
-
-        self._function: Any = ctypes.WinDLL("kernel32").IsProcessorFeaturePresent  # type: ignore[attr-defined]
-
-    def IsProcessorFeaturePresent(self, feature: int) -> int:
-        return 1 if self._function(feature) else 0
+    return Libc()
 
 
 def _load_kernel32() -> object:
-    return _Kernel32()
+    from variant_detect_x86_64._native import Kernel32
+
+    return Kernel32()
 
 
 def _load_cpuid() -> object:
-    from variant_detect_x86_64._cpuid import CpuidStub
+    from variant_detect_x86_64._native import CpuidStub
 
     return CpuidStub()

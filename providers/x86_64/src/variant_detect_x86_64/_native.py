@@ -1,4 +1,7 @@
-"""CPUID and XGETBV from Python: a 40-byte machine-code stub, live only.
+"""The x86_64 provider's native bindings, live only (off Linux): ``probe.library`` loads them.
+
+``Libc``: ``sysctlbyname`` (macOS). ``Kernel32``: ``IsProcessorFeaturePresent``
+(Windows). ``CpuidStub``: CPUID and XGETBV from Python, a 40-byte machine-code stub.
 
 Why this is safe to run in-process (the issue asked for isolation or a reason):
 the stub's memory is W^X, never writable and executable at once. It is
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import sys
 
-from variant_detect_runtime import ProbeError
+from variant_detect_runtime import LibraryCallError, ProbeError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -89,3 +92,41 @@ class CpuidStub:
 
     def xgetbv(self, register: int) -> int:
         return int(self._xgetbv(register))
+
+
+class Libc:
+    def __init__(self) -> None:
+        import ctypes
+
+        self._ctypes = ctypes
+        self._function = ctypes.CDLL(None, use_errno=True).sysctlbyname
+
+    def sysctlbyname(self, name: str) -> int | str:
+        ctypes = self._ctypes
+        size = ctypes.c_size_t(0)
+        key = name.encode()
+        if self._function(key, None, ctypes.byref(size), None, ctypes.c_size_t(0)) != 0:
+            self._raise()
+        buffer = ctypes.create_string_buffer(size.value)
+        if self._function(key, buffer, ctypes.byref(size), None, ctypes.c_size_t(0)) != 0:
+            self._raise()
+        data: bytes = buffer.raw[: size.value]
+        if name.startswith(("hw.", "sysctl.")) and size.value in (4, 8):
+            return int.from_bytes(data, "little", signed=True)
+        return data.rstrip(b"\0").decode("utf-8", errors="replace")
+
+    def _raise(self) -> None:
+        import errno
+
+        code = self._ctypes.get_errno()
+        raise LibraryCallError("sysctlbyname", code, errno.errorcode.get(code, ""))
+
+
+class Kernel32:
+    def __init__(self) -> None:
+        import ctypes
+
+        self._function: Any = ctypes.WinDLL("kernel32").IsProcessorFeaturePresent  # type: ignore[attr-defined]
+
+    def IsProcessorFeaturePresent(self, feature: int) -> int:
+        return 1 if self._function(feature) else 0

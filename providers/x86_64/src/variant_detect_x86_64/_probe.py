@@ -48,7 +48,7 @@ def collect(probe: Probe, report: Report) -> RawSources:
             error = f"cannot read: {exc.strerror or exc}"
     elif system != "Linux" and machine.lower() in X86_MACHINES:
         # Off Linux only: these modules are never imported on the Linux path.
-        from variant_detect_x86_64 import _beyond, _beyond_probe
+        from variant_detect_x86_64 import _beyond_probe, _table
 
-        return RawSources(system, machine, None, None, _beyond_probe.collect(probe, system, _beyond.pf_ids()))
+        return RawSources(system, machine, None, None, _beyond_probe.collect(probe, system, _table.pf_ids()))
     return RawSources(system, machine, cpuinfo, error)

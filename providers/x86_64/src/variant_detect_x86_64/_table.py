@@ -54,3 +54,20 @@ def from_json(data: dict[str, Any]) -> Tables:
 
 def load() -> Tables:
     return load_table(_TABLE_PATH, from_json)
+
+
+_BEYOND_PATH = os.path.join(os.path.dirname(__file__), "data", "beyond.json")
+
+
+def _beyond_rows(data: dict[str, Any]) -> dict[str, Any]:
+    return data
+
+
+def load_beyond() -> dict[str, Any]:
+    """``data/beyond.json`` (CPUID bits, XCR0 states, Windows and macOS names): off Linux only."""
+    return load_table(_BEYOND_PATH, _beyond_rows)
+
+
+def pf_ids() -> list[int]:
+    """The ``IsProcessorFeaturePresent`` ids the probe asks about on Windows."""
+    return [int(row["id"]) for row in load_beyond()["windows"]["features"]]
