@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from variant_detect_aarch64 import _parse, _probe, _table, _version
-from variant_detect_runtime import Feature, Provider
+from variant_detect_runtime import Feature, Provider, apply_cap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -99,27 +99,32 @@ class AArch64Provider(Provider[_probe.RawSources]):
         return parse(raw, _table.load(), report)
 
     def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
-        value = probe.getenv(VERSION_ENV)
-        current = next((f for f in features if f[0] == "version"), None)
-        if not value or current is None:
+        """``VARIANT_DETECT_AARCH64_VERSION`` caps the version (the runtime's shared ``apply_cap``)."""
+        if not probe.getenv(VERSION_ENV):
             return features
         tables = _table.load()
-        cap = _version.parse_cap(value, tables.level_names())
-        if cap is None:
-            report.warn(VERSION_ENV, f"expected one of {', '.join(tables.level_names())}, got {value!r}; ignored")
-            return features
-        kept_versions = set(current[1]) & tables.closure(cap)
-        if kept_versions == set(current[1]):
-            report.explain("version", VERSION_ENV, f"cap {value} is not below the detected version; no effect")
-            return features
-        # A capped profile describes a generic machine of that version: only the
-        # extensions that version guarantees survive (as x86_64's level cap does).
-        allowed = tables.guaranteed(kept_versions)
-        effect = f"version capped at {cap}; extensions limited to those Armv{cap} guarantees"
-        report.override(VERSION_ENV, value, effect)
-        report.explain("version", VERSION_ENV, effect)
-        others = [f for f in features if f[0] != "version" and f[0] in allowed]
-        return [Feature("version", tables.ordered(kept_versions)), *others]
+
+        def resolve(value: str, detected: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str], str] | None:
+            cap = _version.parse_cap(value, tables.level_names())
+            if cap is None:
+                return None
+            kept = set(detected) & tables.closure(cap)
+            if kept == set(detected):
+                return detected, frozenset(), ""
+            # A capped profile describes a generic machine of that version: only the
+            # extensions that version guarantees survive (as x86_64's level cap does).
+            effect = f"version capped at {cap}; extensions limited to those Armv{cap} guarantees"
+            return tuple(tables.ordered(kept)), tables.guaranteed(kept), effect
+
+        return apply_cap(
+            features,
+            probe,
+            report,
+            variable=VERSION_ENV,
+            feature_name="version",
+            accepted=tables.level_names(),
+            resolve=resolve,
+        )
 
     def all_features(self) -> list[Feature]:
         tables = _table.load()
