@@ -29,13 +29,10 @@ OVERRIDE_ENV = "VARIANT_DETECT_BLAS_LAPACK_PROVIDER"
 _MAX_PATH_ENTRIES = 32
 
 
-class PythonBinding:
-    """Live answers about this interpreter; recorded as library ``python``."""
+def _python_binding() -> object:
+    from variant_detect_blas_lapack._native import PythonBinding
 
-    def sys_paths(self) -> dict[str, object]:
-        import sys
-
-        return {"prefix": sys.prefix, "base_prefix": sys.base_prefix, "path": list(sys.path)}
+    return PythonBinding()
 
 
 class RawSources:
@@ -97,7 +94,7 @@ def read_optional(probe: Probe, path: str, limit: int, raw: RawSources) -> bytes
 
 def python_paths(probe: Probe, raw: RawSources) -> dict[str, object] | None:
     # The interpreter answering about itself cannot hang: no worker thread.
-    library = probe.library(PYTHON_LIBRARY, PythonBinding, threaded=False)
+    library = probe.library(PYTHON_LIBRARY, _python_binding, threaded=False)
     try:
         answer = library.call("sys_paths", timeout=5.0)
     except ProbeError:
