@@ -196,3 +196,84 @@ def test_probe_never_imports_parse(folder: Path) -> None:
         package = probe.parent.name
         graph = _graph(package, folder / "src")
         assert f"{package}._parse" not in graph[f"{package}._probe"], f"{probe} imports _parse"
+
+
+# -- one provider shape (providers/_template is the model; docs/architecture.md) -----------
+
+PROVIDERS = sorted(p for p in (ROOT / "providers").iterdir() if (p / "src").is_dir())
+# Modules through which a parser could reach the machine.
+IO_MODULES = {"os", "subprocess", "ctypes", "socket", "pathlib", "shutil", "mmap", "glob", "io", "importlib"}
+# The OpenCL query child (``python -m variant_detect_opencl._query``) is what its _native runs.
+NATIVE_CHILDREN = {"variant_detect_opencl._query"}
+
+
+def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for nxt in graph.get(todo.pop(), set()) - seen:
+            seen.add(nxt)
+            todo.append(nxt)
+    return seen
+
+
+def _imported(tree: ast.AST) -> set[str]:
+    """Top-level names of every module a file imports (functions included, TYPE_CHECKING excepted)."""
+    skip = _type_checking_lines(tree)
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if getattr(node, "lineno", None) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names.add((node.module or "").split(".")[0])
+    return names
+
+
+def test_the_shape_checks_see_what_they_look_for() -> None:
+    assert _reach({"p": {"d"}, "d": {"x"}, "x": set()}, "p") == {"d", "x"}
+    assert _imported(ast.parse("def f():\n    import ctypes\nif TYPE_CHECKING:\n    import os")) == {"ctypes"}
+
+
+@pytest.mark.parametrize("folder", PROVIDERS, ids=lambda p: p.name)
+def test_probe_never_reaches_parse(folder: Path) -> None:
+    """Not even through a helper: the probe gathers, the parser decides."""
+    for probe in (folder / "src").rglob("_probe.py"):
+        package = probe.parent.name
+        reached = _reach(_graph(package, folder / "src"), f"{package}._probe")
+        assert f"{package}._parse" not in reached, f"{probe} reaches _parse through {sorted(reached)}"
+
+
+@pytest.mark.parametrize("folder", PROVIDERS, ids=lambda p: p.name)
+def test_parse_is_pure(folder: Path) -> None:
+    for parse in (folder / "src").rglob("_parse.py"):
+        tree = ast.parse(parse.read_text())
+        assert not _imported(tree) & IO_MODULES, f"{parse} imports {sorted(_imported(tree) & IO_MODULES)}"
+        calls = {
+            n.func.id if isinstance(n.func, ast.Name) else n.func.attr
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute))
+        }
+        assert not calls & {"open", "getenv", "read_bytes", "listdir", "run", "library"}, parse
+
+
+@pytest.mark.parametrize("folder", PROVIDERS, ids=lambda p: p.name)
+def test_native_bindings_live_in_native(folder: Path) -> None:
+    for path in (folder / "src").rglob("*.py"):
+        module = _module_name(path, folder / "src")
+        if "ctypes" in _imported(ast.parse(path.read_text())):
+            assert path.name == "_native.py" or module in NATIVE_CHILDREN, f"{path} loads native code"
+    old = [
+        p.name for p in (folder / "src").rglob("*.py") if p.name in {"_bindings.py", "_probe_bindings.py", "_cpuid.py"}
+    ]
+    assert not old, f"{folder.name}: native bindings go in _native.py, found {old}"
+
+
+@pytest.mark.parametrize("folder", PROVIDERS, ids=lambda p: p.name)
+def test_isolated_entries_name_native(folder: Path) -> None:
+    """``probe.library(..., isolate=("pkg._native:Factory", args))``: the child imports _native."""
+    for path in (folder / "src").rglob("*.py"):
+        for package, module in re.findall(r"(variant_detect_\w+)\.(_\w+)(?=:|\")", path.read_text()):
+            if f"{package}.{module}" not in NATIVE_CHILDREN:
+                assert module == "_native", f"{path}: isolation entry in {package}.{module}"
