@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from variant_detect_amd import _override, _parse, _probe, _table
+from variant_detect_amd import _parse, _probe, _table
 from variant_detect_runtime import Feature, Provider
 
 TYPE_CHECKING = False
@@ -39,6 +39,10 @@ class AMDProvider(Provider[_probe.RawSources]):
 
     def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
         """``AMD_VARIANT_PROVIDER_FORCE_GFX_ARCH`` / ``..._FORCE_ROCM_VERSION`` (see ``_override``)."""
+        if not any(probe.getenv(name) for name in (*_probe.FORCE_GFX_ENV, *_probe.FORCE_ROCM_ENV)):
+            return features  # the start-up path: no override module, no table
+        from variant_detect_amd import _override
+
         return _override.apply(features, probe, report)
 
     def all_features(self) -> list[Feature]:

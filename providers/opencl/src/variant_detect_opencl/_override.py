@@ -7,6 +7,7 @@ is a warning and changes nothing.
 
 from __future__ import annotations
 
+from variant_detect_opencl._probe import GPU_VENDOR_ENV, GPU_VERSION_ENV
 from variant_detect_runtime import Feature
 
 TYPE_CHECKING = False
@@ -15,8 +16,8 @@ if TYPE_CHECKING:
     from variant_detect_runtime import Probe, Report
 
 
-VERSION_ENV = "VARIANT_DETECT_OPENCL_GPU_VERSION"
-VENDOR_ENV = "VARIANT_DETECT_OPENCL_GPU_VENDOR"
+VERSION_ENV = GPU_VERSION_ENV
+VENDOR_ENV = GPU_VENDOR_ENV
 
 
 def _versions(value: str, tables: Tables, report: Report) -> list[str] | None:

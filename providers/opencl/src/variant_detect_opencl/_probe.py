@@ -20,6 +20,9 @@ VENDORS_DIR = "/etc/OpenCL/vendors"
 MACOS_FRAMEWORK = "/System/Library/Frameworks/OpenCL.framework"
 WINDOWS_LOADER = "C:\\Windows\\System32\\OpenCL.dll"
 ENV_NAMES = ("OCL_ICD_VENDORS", "OPENCL_VENDOR_PATH", "OCL_ICD_FILENAMES")
+# The override variables, read by the provider's apply_overrides (_override), not by collect.
+GPU_VERSION_ENV = "VARIANT_DETECT_OPENCL_GPU_VERSION"
+GPU_VENDOR_ENV = "VARIANT_DETECT_OPENCL_GPU_VENDOR"
 ICD_LIMIT = 4096
 # Vendor ICDs initialise inside clGetPlatformIDs; NVIDIA's and ROCm's take
 # seconds on a cold machine. A hung one costs this long, once.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from variant_detect_opencl import _override, _parse, _probe
+from variant_detect_opencl import _parse, _probe
 from variant_detect_runtime import Feature, Provider
 
 TYPE_CHECKING = False
@@ -33,6 +33,10 @@ class OpenCLProvider(Provider[_probe.RawSources]):
 
     def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
         """``VARIANT_DETECT_OPENCL_GPU_VERSION`` / ``..._GPU_VENDOR`` (see ``_override``)."""
+        if not (probe.getenv(_probe.GPU_VERSION_ENV) or probe.getenv(_probe.GPU_VENDOR_ENV)):
+            return features  # the start-up path: no override module, no table
+        from variant_detect_opencl import _override
+
         return _override.apply(features, probe, report)
 
     def all_features(self) -> list[Feature]:
