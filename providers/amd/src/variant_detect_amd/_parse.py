@@ -185,8 +185,9 @@ def parse(raw: RawSources, tables: Tables, report: Report) -> list[Feature]:
 
     The overrides are not applied here (``_override.apply``, the provider's
     ``apply_overrides``). A ROCm release found with no usable GPU is not
-    reported, except when a gfx_arch override is set: it is kept then for the
-    override, which reports it beside the forced targets (or drops it).
+    reported, except when an override variable is set: it is kept then for the
+    override, which reports it beside forced targets, names it as the detected
+    release it replaces, or drops it.
     """
     if raw.system != "Linux":
         report.explain("*", "platform", f"no AMD GPU detection for {raw.system} (KFD is Linux only)")
@@ -196,6 +197,6 @@ def parse(raw: RawSources, tables: Tables, report: Report) -> list[Feature]:
     if not names and version is not None:
         report.explain(ROCM, "rocm_version", f"ROCm {version} found but no usable GPU; not reported")
     features = [Feature(GFX, names, multi_value=True)] if names else []
-    if version is not None and (names or any(raw.env.get(name) for name in FORCE_GFX_ENV)):
+    if version is not None and (names or any(raw.env.get(name) for name in (*FORCE_GFX_ENV, *FORCE_ROCM_ENV))):
         features.append(Feature(ROCM, (version,)))
     return features
