@@ -174,6 +174,18 @@ def test_force_without_gpu(tmp_path: os.PathLike[str]) -> None:
     assert only_version.as_profile() == {"rocm_version": ["7.0"]}
 
 
+def test_forced_release_without_a_usable_gpu_names_the_detected_one() -> None:
+    """The GPUs are there but /dev/kfd is not: ROCm 7.0 is found, not reported, and replaced."""
+    path = fixture("linux-x86_64-zen4-mi300x-container-no-kfd")
+    assert replay(PLUGIN, path).as_profile() == {}
+    forced = replay(PLUGIN, path, env={"AMD_VARIANT_PROVIDER_FORCE_ROCM_VERSION": "6.3"})
+    assert forced.as_profile() == {"rocm_version": ["6.3"]}
+    assert [o["effect"] for o in forced.overrides] == ["rocm_version = 6.3 (detected: 7.0)"]
+    bad = replay(PLUGIN, path, env={"AMD_VARIANT_PROVIDER_FORCE_ROCM_VERSION": "latest"})
+    assert bad.as_profile() == {}
+    assert bad.overrides == []
+
+
 # -- visibility -------------------------------------------------------------------------
 
 MIXED = "linux-x86_64-zen4-w7900-w6800-mixed"
