@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 
 from variant_detect_aarch64 import _parse as aarch64
 from variant_detect_aarch64._version import parse_cap
-from variant_detect_amd import _parse as amd
+from variant_detect_amd import _formats as amd
 from variant_detect_blas_lapack import _parse as blas
 from variant_detect_mpi import _parse as mpi
 from variant_detect_mpi._table import load as mpi_tables
-from variant_detect_nvidia import _parse as nvidia
+from variant_detect_nvidia import _decode as nvidia
 from variant_detect_opencl import _parse as opencl
 from variant_detect_runtime import ldcache
 from variant_detect_x86_64 import _parse as x86

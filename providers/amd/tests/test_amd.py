@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 import variant_detect_amd
-from variant_detect_amd import _parse, _table
+from variant_detect_amd import _formats, _parse, _table
 from variant_detect_amd._provider import AMDProvider
 from variant_detect_runtime import ReplayProbe, Report
 from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
@@ -295,8 +295,8 @@ def test_rocm_path_wins_over_opt_rocm(tmp_path: os.PathLike[str]) -> None:
 
 
 def test_hip_version_decoding() -> None:
-    assert _parse.split_hip_version(60241133) == [6, 2, 41133]
-    assert _parse.split_hip_version(70051831) == [7, 0, 51831]
+    assert _formats.split_hip_version(60241133) == [6, 2, 41133]
+    assert _formats.split_hip_version(70051831) == [7, 0, 51831]
 
 
 def test_library_fallback_through_hip(tmp_path: os.PathLike[str]) -> None:

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 import variant_detect_nvidia
-from variant_detect_nvidia import _parse, _table
+from variant_detect_nvidia import _decode, _table
 from variant_detect_runtime import ReplayProbe
 from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
 
@@ -202,7 +202,7 @@ def test_disable_switch() -> None:
     ],
 )
 def test_parse_driver_version(text: str, expected: tuple[int, ...] | None) -> None:
-    assert _parse.parse_driver_version(text) == expected
+    assert _decode.parse_driver_version(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -210,15 +210,15 @@ def test_parse_driver_version(text: str, expected: tuple[int, ...] | None) -> No
     [(13000, (13, 0)), (12090, (12, 9)), (11040, (11, 4)), (0, None), (-1, None), ("13000", None)],
 )
 def test_decode_cuda_version(value: object, expected: tuple[int, int] | None) -> None:
-    assert _parse.decode_cuda_version(value) == expected
+    assert _decode.decode_cuda_version(value) == expected
 
 
 def test_proc_driver_version_both_module_flavours() -> None:
     open_line = b"NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.65.06  Release Build  (x@y)  Sun\n"
     closed_line = b"NVRM version: NVIDIA UNIX x86_64 Kernel Module  535.261.03  Tue Jul  1 00:00:00 UTC 2025\n"
-    assert _parse.proc_driver_version(open_line) == "580.65.06"
-    assert _parse.proc_driver_version(closed_line) == "535.261.03"
-    assert _parse.proc_driver_version(b"garbage\n") is None
+    assert _decode.proc_driver_version(open_line) == "580.65.06"
+    assert _decode.proc_driver_version(closed_line) == "535.261.03"
+    assert _decode.proc_driver_version(b"garbage\n") is None
 
 
 def test_module_is_a_plugin_by_itself() -> None:

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from variant_detect_amd._formats import (
-    has_gpu_nodes,
-    parse_properties,
-    parse_version_text,
-    split_hip_version,
-    valid_version,
-)
+from variant_detect_amd._formats import parse_properties, parse_version_text, valid_version
 from variant_detect_amd._probe import FORCE_GFX_ENV, FORCE_ROCM_ENV
 from variant_detect_runtime import Feature
 
@@ -18,7 +12,6 @@ if TYPE_CHECKING:
     from variant_detect_amd._table import Tables
     from variant_detect_runtime import Report
 
-__all__ = ["has_gpu_nodes", "parse_properties", "parse_version_text", "split_hip_version", "valid_version"]
 
 NODES = "/sys/class/kfd/kfd/topology/nodes"
 GFX = "gfx_arch"

@@ -15,11 +15,8 @@ from variant_detect_nvidia._decode import (
     LOWER,
     SM,
     UPPER,
-    decode_cuda_version,
-    parse_driver_version,
     parse_forced_cuda,
     parse_forced_sm,
-    proc_driver_version,
 )
 from variant_detect_runtime import Feature
 
@@ -30,9 +27,6 @@ if TYPE_CHECKING:
     from variant_detect_runtime import Report
 
     Version = tuple[int, int]
-
-# Re-exported: the small parsers live in _decode, which _probe may import.
-__all__ = ["LOWER", "SM", "UPPER", "decode_cuda_version", "parse_driver_version", "proc_driver_version"]
 
 
 # -- the value lists --------------------------------------------------------------------
