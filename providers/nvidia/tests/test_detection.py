@@ -183,7 +183,7 @@ def test_cuinit_hang_on_jetson(tmp_path: os.PathLike[str]) -> None:
     def edit(c: Libraries) -> None:
         set_answer(c["cuda"]["calls"], "cuInit", [0], hang=True)
 
-    detection = replay(PLUGIN, variant_of(tmp_path, "linux-aarch64-cortexa78ae-orin", edit=edit))
+    detection = replay(PLUGIN, variant_of(tmp_path, "linux-aarch64-cortex_a78ae-jetson_orin", edit=edit))
     assert detection.features == []
     assert any("libcuda cuInit" in w for w in detection.warnings)
 

@@ -60,7 +60,7 @@ PYTORCH_PICKS = {
     "linux-x86_64-cascadelake-t4": [],  # 12.4
     "linux-x86_64-zen2-a100": ["cu128", "cu126"],
     "linux-x86_64-zen3-rtx3090": ["cu129", "cu128", "cu126"],
-    "linux-aarch64-cortexa78ae-orin": ["cu126"],  # 8.7 runs 86_real code; driver 12.6
+    "linux-aarch64-cortex_a78ae-jetson_orin": ["cu126"],  # 8.7 runs 86_real code; driver 12.6
     "linux-x86_64-alderlake-rtx4090": ["cu129", "cu128", "cu126"],
     "linux-x86_64-alderlake-rtx4090-wsl2": ["cu129", "cu128", "cu126"],
     "windows-amd64-zen4-rtx4090": ["cu129", "cu128", "cu126"],
