@@ -52,7 +52,17 @@ def test_all_configs_cover_every_fixture(monkeypatch: pytest.MonkeyPatch) -> Non
         profile = build_profile(ReplayProbe(str(fixture), overrides={})).as_json()["profile"]
         for namespace, features in profile.items():
             for name, values in features.items():
+                if namespace == "x86_64" and name not in everything[namespace] and _by_isa_prefix_rule(name, values):
+                    continue
                 assert set(values) <= set(everything[namespace][name]), (fixture.name, namespace, name)
+
+
+def _by_isa_prefix_rule(name: str, values: list[str]) -> bool:
+    """x86_64 reports kernel flags no table row names yet by a prefix rule; get_all_configs() cannot list them
+    ahead of time (docs/providers/x86_64.md). linux-x86_64-arrowlake-rx9070 has four."""
+    from variant_detect_x86_64 import _table
+
+    return values == ["on"] and name.startswith(_table.load().isa_prefixes)
 
 
 def _x86_variants_json() -> dict[str, object]:
