@@ -46,7 +46,7 @@ def test_fast_scan_agrees_with_importlib_metadata() -> None:
     fast = {(e.namespace, e.value, e.distribution, e.version) for e in find_plugins()}
     slow = {(e.namespace, e.value, e.distribution, e.version) for e in find_plugins_slow()}
     assert fast == slow
-    assert ("x86_64", "variant_detect_x86_64:plugin", "variant-detect-x86-64", "0.1.0") in fast
+    assert ("x86_64", "variant_detect_x86_64", "variant-detect-x86-64", "0.1.0") in fast
 
 
 def test_entry_point_loads_the_provider_object() -> None:
@@ -54,4 +54,4 @@ def test_entry_point_loads_the_provider_object() -> None:
     entry = next(e for e in find_plugins() if e.namespace == "x86_64")
     import variant_detect_x86_64
 
-    assert entry.load() is variant_detect_x86_64.plugin
+    assert entry.load() is variant_detect_x86_64._plugin

@@ -60,7 +60,7 @@ def test_rendering_renames_every_spelling(tmp_path: Path) -> None:
     assert "src/variant_detect_acme_npu/data/acme_npu.json" in tree
     pyproject = tree["pyproject.toml"].decode()
     assert 'name = "variant-detect-acme-npu"' in pyproject
-    assert 'acme_npu = "variant_detect_acme_npu:plugin"' in pyproject
+    assert 'acme_npu = "variant_detect_acme_npu"' in pyproject
     provider = tree["src/variant_detect_acme_npu/_provider.py"].decode()
     assert "class AcmeNpuProvider(" in provider
     assert 'namespace = "acme_npu"' in provider
@@ -71,7 +71,7 @@ def test_rendering_renames_every_spelling(tmp_path: Path) -> None:
 def test_namespace_can_differ_from_the_name(tmp_path: Path) -> None:
     dest, _markers = render("acme", namespace="acme_npu", dest=str(tmp_path / "out"))
     tree = _tree(Path(dest))
-    assert 'acme_npu = "variant_detect_acme:plugin"' in tree["pyproject.toml"].decode()
+    assert 'acme_npu = "variant_detect_acme"' in tree["pyproject.toml"].decode()
     provider = tree["src/variant_detect_acme/_provider.py"].decode()
     assert 'namespace = "acme_npu"' in provider and 'distribution = "variant-detect-acme"' in provider
 

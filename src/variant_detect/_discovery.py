@@ -42,6 +42,15 @@ class PluginEntry:
         obj: object = importlib.import_module(module_name.strip())
         for attr in filter(None, attr_path.strip().split(".")):
             obj = getattr(obj, attr)
+        # A provider module built on the runtime keeps its Provider as ``_plugin``
+        # (PEP 850: a plugin's extra attributes start with ``_``); in-process we use
+        # that object, so the probe seam (fixtures, the cache, --explain) applies.
+        inner = getattr(obj, "_plugin", None)
+        if inner is not None:
+            from variant_detect_runtime import Provider
+
+            if isinstance(inner, Provider):
+                return inner
         return obj
 
     def __repr__(self) -> str:

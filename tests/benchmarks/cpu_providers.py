@@ -43,11 +43,11 @@ def main(n: int) -> None:
     from variant_detect_runtime import LiveProbe, ReplayProbe
 
     live = LiveProbe()
-    _bench("x86_64, live", lambda: variant_detect_x86_64.plugin.detect(live), n)
-    _bench("aarch64, live", lambda: variant_detect_aarch64.plugin.detect(live), n)
+    _bench("x86_64, live", lambda: variant_detect_x86_64._plugin.detect(live), n)
+    _bench("aarch64, live", lambda: variant_detect_aarch64._plugin.detect(live), n)
     for name in ("linux-aarch64-graviton4", "linux-aarch64-neoverse_v1-rhel8-nopac", "macos-arm64-m4"):
         probe = ReplayProbe(os.path.join(FIXTURES, name), overrides={})
-        _bench(f"aarch64, replay {name}", lambda p=probe: variant_detect_aarch64.plugin.detect(p), n)  # type: ignore[misc]
+        _bench(f"aarch64, replay {name}", lambda p=probe: variant_detect_aarch64._plugin.detect(p), n)  # type: ignore[misc]
 
 
 if __name__ == "__main__":

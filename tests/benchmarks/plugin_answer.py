@@ -79,7 +79,7 @@ def main() -> int:
     commands = {"python -c pass": [ours, "-c", "pass"]}
     for name in providers:
         module = f"variant_detect_{name}"
-        commands[name] = [ours, "-c", f"import {module}; {module}.plugin.get_supported_configs()"]
+        commands[name] = [ours, "-c", f"import {module}; {module}.get_supported_configs()"]
     medians = _measure(commands, runs, env)
     base = medians.pop("python -c pass")
     print(f"plugin answer in a fresh interpreter, median of {runs} interleaved runs ({work}):")

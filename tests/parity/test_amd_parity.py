@@ -25,7 +25,7 @@ PUBLISHED: dict[str, list[list[object]]] = json.loads(DATA.read_text())
 
 
 def _ours(case: str, monkeypatch: pytest.MonkeyPatch) -> list[list[object]]:
-    from variant_detect_amd import plugin
+    from variant_detect_amd import _plugin as plugin
 
     gfx, rocm, fixture = case.split("|")
     for name, value in (

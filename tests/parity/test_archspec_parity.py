@@ -31,7 +31,7 @@ def _answer(plugin: object, pin: str, directory: Path) -> list[list[object]]:
 
 @pytest.mark.parametrize("name", sorted(X86))
 def test_x86_64_standin_equals_provider_variant_x86_64(name: str, tmp_path: Path) -> None:
-    from variant_detect_x86_64 import plugin
+    from variant_detect_x86_64 import _plugin as plugin
 
     got = _answer(plugin, "provider-variant-x86-64==0.0.1.post2", fixture(name, "x86_64", tmp_path))
     assert got == X86[name]["answer"]
@@ -39,7 +39,7 @@ def test_x86_64_standin_equals_provider_variant_x86_64(name: str, tmp_path: Path
 
 @pytest.mark.parametrize("name", sorted(ARM))
 def test_aarch64_standin_equals_provider_variant_aarch64(name: str, tmp_path: Path) -> None:
-    from variant_detect_aarch64 import plugin
+    from variant_detect_aarch64 import _plugin as plugin
 
     got = _answer(plugin, "provider-variant-aarch64==0.0.1.post2", fixture(name, "aarch64", tmp_path))
     assert got == ARM[name]["answer"]
@@ -79,7 +79,7 @@ def test_own_answer_keeps_every_published_name(name: str, family: str, tmp_path:
     # reports, under the same names and value strings, on every Linux machine of the corpus.
     import importlib
 
-    plugin = importlib.import_module(f"variant_detect_{family}").plugin
+    plugin = importlib.import_module(f"variant_detect_{family}")._plugin
     own = {f: v for f, v, _m in plugin.detect(ReplayProbe(str(fixture(name, family, tmp_path)))).features}
     answer = (X86 if family == "x86_64" else ARM)[name]["answer"]
     assert isinstance(answer, list)

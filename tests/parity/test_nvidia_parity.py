@@ -31,7 +31,7 @@ def test_grid_is_complete() -> None:
 
 @pytest.mark.parametrize("case", sorted(PUBLISHED))
 def test_nvidia_equals_nvidia_variant_provider(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from variant_detect_nvidia import plugin
+    from variant_detect_nvidia import _plugin as plugin
 
     cuda, sm = case.split("|")
     monkeypatch.setenv("NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION", cuda)

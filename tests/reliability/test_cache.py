@@ -25,7 +25,7 @@ FEATURES = [("level", ("v3", "v2", "v1"), False), ("avx2", ("on",), False)]
 
 
 def _entry(cache: Cache) -> tuple[str, str, Path]:
-    digest, material = cache.key("x86_64", "variant-detect-x86-64", "0.1.0", "variant_detect_x86_64:plugin")
+    digest, material = cache.key("x86_64", "variant-detect-x86-64", "0.1.0", "variant_detect_x86_64")
     return digest, material, Path(cache.directory) / f"{digest}.json"
 
 

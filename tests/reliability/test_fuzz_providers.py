@@ -32,7 +32,7 @@ NAMESPACES = ("x86_64", "aarch64", "nvidia", "amd", "opencl", "blas_lapack", "mp
 
 
 def _plugin(namespace: str) -> Provider[Any]:
-    plugin: Provider[Any] = importlib.import_module(f"variant_detect_{namespace}").plugin
+    plugin: Provider[Any] = importlib.import_module(f"variant_detect_{namespace}")._plugin
     return plugin
 
 

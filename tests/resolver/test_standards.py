@@ -418,18 +418,26 @@ def test_our_providers_return_pep850_configs() -> None:
                 assert config.values, (entry.distribution, config)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the runtime's Provider base class exposes public helpers (collect, detect, parse, validate, ...) "
-    "besides the PEP 850 plugin attributes; owned by the runtime (variant_detect_runtime._provider, issue 13)",
-)
 def test_our_providers_expose_only_the_pep850_plugin_api() -> None:
+    """PEP 850: a plugin's attributes beyond the API SHOULD start with ``_``.
+
+    The object an entry point names is the provider's module; its public names
+    are the plugin API plus what variantlib 0.2.2 reads (``get_all_configs``,
+    ``all_properties_compatible``) and ``namespace`` (uv's prototype reads it).
+    """
+    import importlib
+
     from variant_detect._discovery import find_plugins
 
-    for entry in find_plugins():
-        plugin = entry.load()
-        allowed = {"get_supported_configs", "get_all_configs", "namespace", "stands_in_for", "version"}
+    allowed = {"get_supported_configs", "get_all_configs", "namespace", "all_properties_compatible"}
+    ours = [e for e in find_plugins() if e.distribution.startswith("variant-detect-")]
+    assert ours
+    for entry in ours:
+        module_name, _, attr = entry.value.partition(":")
+        assert not attr, f"{entry.distribution}: the entry point names the module, not {attr!r}"
+        plugin = importlib.import_module(module_name)
         assert {a for a in dir(plugin) if not a.startswith("_")} <= allowed, entry.distribution
+        assert plugin.namespace == entry.namespace
 
 
 # -- the published pre-PEP files -------------------------------------------------------------

@@ -17,13 +17,14 @@ from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
 import variant_detect_fictional_hw
 from variant_detect_fictional_hw import _parse, _table
 from variant_detect_fictional_hw._probe import ATTRIBUTE_LIMIT
+from variant_detect_fictional_hw._provider import ARCHITECTURE_ENV
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(os.path.dirname(HERE), "fixtures")
 DATA = os.path.join(os.path.dirname(variant_detect_fictional_hw.__file__), "data")
-PLUGIN = variant_detect_fictional_hw.plugin
+PLUGIN = variant_detect_fictional_hw._plugin
 NAMESPACE = PLUGIN.namespace
-ENV = variant_detect_fictional_hw.ARCHITECTURE_ENV
+ENV = ARCHITECTURE_ENV
 OUR_FIXTURES = fixture_dirs(FIXTURES, NAMESPACE)
 DEEPTHOUGHT = os.path.join(FIXTURES, "linux-x86_64-generic-deepthought")
 

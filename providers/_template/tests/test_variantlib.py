@@ -18,7 +18,7 @@ import variant_detect_fictional_hw
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEEPTHOUGHT = os.path.join(os.path.dirname(HERE), "fixtures", "linux-x86_64-generic-deepthought")
-PLUGIN = variant_detect_fictional_hw.plugin
+PLUGIN = variant_detect_fictional_hw._plugin
 NAMESPACE = PLUGIN.namespace
 
 

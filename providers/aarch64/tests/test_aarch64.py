@@ -18,7 +18,7 @@ from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
 DATA = os.path.join(os.path.dirname(variant_detect_aarch64.__file__), "data")
-PLUGIN = variant_detect_aarch64.plugin
+PLUGIN = variant_detect_aarch64._plugin
 AARCH64_FIXTURES = fixture_dirs(FIXTURES, "aarch64")
 
 # The feature names the wheelnext aarch64 provider (provider-variant-aarch64,

@@ -21,7 +21,7 @@ import variant_detect_aarch64
 from variant_detect_aarch64 import _table, _version
 from variant_detect_runtime.testing import replay
 
-PLUGIN = variant_detect_aarch64.plugin
+PLUGIN = variant_detect_aarch64._plugin
 
 # archspec target file -> version the vendor documents for that core.
 ARCHSPEC_TARGETS = {

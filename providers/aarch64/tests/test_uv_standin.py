@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from variant_detect_aarch64 import plugin
+from variant_detect_aarch64 import _plugin as plugin
 from variant_detect_aarch64._standin import uv_apple_version, uv_linux_version
 from variant_detect_runtime import ReplayProbe
 

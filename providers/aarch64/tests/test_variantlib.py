@@ -61,6 +61,6 @@ def test_entry_point_loader_sees_the_replayed_profile(monkeypatch: pytest.Monkey
     with EntryPointPluginLoader() as loader:
         configs = loader.get_supported_configs()
     theirs = {c.name: list(c.values) for c in configs["aarch64"].configs}
-    ours = replay(variant_detect_aarch64.plugin, path).as_profile()
+    ours = replay(variant_detect_aarch64._plugin, path).as_profile()
     assert theirs == ours
     assert list(theirs) == list(ours)

@@ -18,7 +18,7 @@ from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
 DATA = os.path.join(os.path.dirname(variant_detect_amd.__file__), "data")
-PLUGIN = variant_detect_amd.plugin
+PLUGIN = variant_detect_amd._plugin
 AMD_FIXTURES = fixture_dirs(FIXTURES, "amd")
 
 # amd-variant-provider 0.0.2 get_all_configs (plugin.py): every value a wheel

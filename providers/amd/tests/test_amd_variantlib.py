@@ -30,7 +30,7 @@ def torch_like_variants_json() -> dict[str, object]:
     return {
         "default-priorities": {"namespace": ["amd"]},
         "providers": {
-            "amd": {"requires": ["variant-detect-amd"], "plugin-api": "variant_detect_amd:plugin"},
+            "amd": {"requires": ["variant-detect-amd"], "plugin-api": "variant_detect_amd"},
         },
         "variants": {
             "null": {},
@@ -90,6 +90,6 @@ def test_variantlib_configs_equal_replayed_profile(monkeypatch: pytest.MonkeyPat
         configs = loader.get_supported_configs()["amd"]
         everything = loader.get_all_configs()["amd"]
     got = {c.name: list(c.values) for c in configs.configs}
-    assert got == replay(variant_detect_amd.plugin, path).as_profile()
+    assert got == replay(variant_detect_amd._plugin, path).as_profile()
     assert [c.multi_value for c in configs.configs] == [True, False]
     assert "gfx950" in next(c.values for c in everything.configs if c.name == "gfx_arch")

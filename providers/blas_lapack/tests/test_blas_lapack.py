@@ -21,7 +21,7 @@ HERE = os.path.dirname(__file__)
 
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
 DATA = os.path.join(os.path.dirname(variant_detect_blas_lapack.__file__), "data")
-PLUGIN = variant_detect_blas_lapack.plugin
+PLUGIN = variant_detect_blas_lapack._plugin
 BLAS_FIXTURES = fixture_dirs(FIXTURES, "blas_lapack")
 WHEELNEXT_ORDER = ("accelerate", "openblas", "mkl")
 
@@ -67,7 +67,6 @@ def test_module_is_a_plugin_by_itself() -> None:
     module = variant_detect_blas_lapack
     assert module.namespace == "blas_lapack"
     assert module.all_properties_compatible is True
-    assert module.is_aot_plugin is True
     for name in ("get_supported_configs", "get_all_configs"):
         assert callable(getattr(module, name))
 
@@ -201,7 +200,7 @@ def test_bad_override_is_a_warning() -> None:
 
 def test_live_detection_never_imports_numpy() -> None:
     code = (
-        "import sys, variant_detect_blas_lapack as m; d = m.plugin.detect(); "
+        "import sys, variant_detect_blas_lapack as m; d = m._plugin.detect(); "
         "print('numpy' in sys.modules, sorted(d.as_profile()['provider']))"
     )
     env = {k: v for k, v in os.environ.items() if k != "VARIANT_DETECT_FIXTURE"}
@@ -257,7 +256,7 @@ def _raw_from(root: str) -> _probe.RawSources:
 def test_standin_answers_the_published_fixed_order(name: str) -> None:
     # blas-lapack-variant-provider 0.0.3 (interop.md section 2) answers this list on every machine,
     # whatever our hints say (our own answer on these fixtures puts mkl / openblas first).
-    from variant_detect_blas_lapack import plugin
+    from variant_detect_blas_lapack import _plugin as plugin
     from variant_detect_runtime import ReplayProbe
 
     fixture = os.path.join(os.path.dirname(__file__), "..", "..", "..", "hw_fixtures", name)

@@ -18,7 +18,7 @@ HERE = os.path.dirname(__file__)
 
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
 DATA = os.path.join(os.path.dirname(variant_detect_mpi.__file__), "data")
-PLUGIN = variant_detect_mpi.plugin
+PLUGIN = variant_detect_mpi._plugin
 MPI_FIXTURES = fixture_dirs(FIXTURES, "mpi")
 
 

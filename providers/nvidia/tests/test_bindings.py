@@ -154,7 +154,7 @@ def test_live_path_end_to_end(libs: dict[str, str], monkeypatch: pytest.MonkeyPa
     for name in ("CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER", "NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("NV_VARIANT_PROVIDER_FORCE_SM_ARCH", raising=False)
-    detection = variant_detect_nvidia.plugin.detect(FakeDriverProbe(libs, DRIVER_FILES))
+    detection = variant_detect_nvidia._plugin.detect(FakeDriverProbe(libs, DRIVER_FILES))
     profile = detection.as_profile()
     assert profile["cuda_version_lower_bound"][0] == "13.0"
     assert profile["sm_arch"] == ["90_real", "90_virtual"]
@@ -163,13 +163,13 @@ def test_live_path_end_to_end(libs: dict[str, str], monkeypatch: pytest.MonkeyPa
 
 def test_live_visible_devices_by_uuid(libs: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "GPU-00000000")
-    detection = variant_detect_nvidia.plugin.detect(FakeDriverProbe(libs, DRIVER_FILES))
+    detection = variant_detect_nvidia._plugin.detect(FakeDriverProbe(libs, DRIVER_FILES))
     assert detection.as_profile()["sm_arch"][0] == "86_real"
 
 
 def test_live_nvml_failure_falls_back_to_libcuda(libs: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAKE_NVML_INIT_ERROR", "9")  # NVML_ERROR_DRIVER_NOT_LOADED
-    detection = variant_detect_nvidia.plugin.detect(FakeDriverProbe(libs, DRIVER_FILES))
+    detection = variant_detect_nvidia._plugin.detect(FakeDriverProbe(libs, DRIVER_FILES))
     assert detection.as_profile()["cuda_version_lower_bound"][0] == "12.8"
     assert detection.as_profile()["sm_arch"][0] == "87_real"
     assert any("NVML_ERROR_DRIVER_NOT_LOADED" in w for w in detection.warnings)
@@ -178,7 +178,7 @@ def test_live_nvml_failure_falls_back_to_libcuda(libs: dict[str, str], monkeypat
 def test_live_hang_is_bounded(libs: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAKE_NVML_HANG", "1")
     monkeypatch.setattr(_probe, "INIT_TIMEOUT", 0.2)
-    detection = variant_detect_nvidia.plugin.detect(FakeDriverProbe(libs, DRIVER_FILES))
+    detection = variant_detect_nvidia._plugin.detect(FakeDriverProbe(libs, DRIVER_FILES))
     assert detection.features == []
     assert any("nvmlInitWithFlags" in w and "did not return within 0.2 s" in w for w in detection.warnings)
 
@@ -191,7 +191,7 @@ def test_live_nvml_crashing_on_load_is_a_warning(libs: dict[str, str], tmp_path:
     )
     crash = tmp_path / "libcrashnvml.so"
     subprocess.run([CC or "cc", "-shared", "-fPIC", "-o", str(crash), str(tmp_path / "crash.c")], check=True)
-    detection = variant_detect_nvidia.plugin.detect(FakeDriverProbe({**libs, "nvml": str(crash)}, DRIVER_FILES))
+    detection = variant_detect_nvidia._plugin.detect(FakeDriverProbe({**libs, "nvml": str(crash)}, DRIVER_FILES))
     assert detection.as_profile()["cuda_version_lower_bound"][0] == "12.8"
     assert any("nvml" in w and "crashed with SIGSEGV while loading nvml" in w for w in detection.warnings), (
         detection.warnings

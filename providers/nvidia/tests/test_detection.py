@@ -15,7 +15,7 @@ from variant_detect_runtime.testing import replay
 sys.path.insert(0, os.path.dirname(__file__))
 from nvidia_testing import FORCE_CUDA, FORCE_SM, lower, set_answer, sm, variant_of
 
-PLUGIN = variant_detect_nvidia.plugin
+PLUGIN = variant_detect_nvidia._plugin
 H100 = "linux-x86_64-sapphirerapids-h100"
 A100 = "linux-x86_64-zen2-a100"
 MIXED = "linux-x86_64-zen4-rtxa6000-rtx4090"  # NVML 0 = RTX A6000 (8.6), 1 = RTX 4090 (8.9)

@@ -18,7 +18,7 @@ from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
 sys.path.insert(0, os.path.dirname(__file__))
 from nvidia_testing import FIXTURES, FORCE_CUDA, FORCE_SM, fixture, lower, sm, upper
 
-PLUGIN = variant_detect_nvidia.plugin
+PLUGIN = variant_detect_nvidia._plugin
 DATA = os.path.join(os.path.dirname(variant_detect_nvidia.__file__), "data")
 NVIDIA_FIXTURES = fixture_dirs(FIXTURES, "nvidia")
 
@@ -233,7 +233,7 @@ def test_no_driver_imports_no_binding_and_no_ctypes() -> None:
     code = (
         f"HEAVY = {(*heavy, 'variant_detect_nvidia._parse', 'variant_detect_nvidia._answers')!r}\n"
         "import sys, variant_detect_nvidia as m\n"
-        "d = m.plugin.detect()\n"
+        "d = m._plugin.detect()\n"
         "assert d.features == [] and d.warnings == [], (d.features, d.warnings)\n"
         "bad = [n for n in HEAVY if n in sys.modules]\n"
         "assert not bad, bad\n"

@@ -45,11 +45,11 @@ def _no_force_vars(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_variantlib_loader_sees_our_replayed_profile(monkeypatch: pytest.MonkeyPatch) -> None:
     path = fixture("linux-x86_64-zen4-rtxa6000-rtx4090")
     monkeypatch.setenv("VARIANT_DETECT_FIXTURE", path)
-    with DictPluginLoader(plugin_apis={"nvidia": "variant_detect_nvidia:plugin"}) as loader:
+    with DictPluginLoader(plugin_apis={"nvidia": "variant_detect_nvidia"}) as loader:
         configs = loader.get_supported_configs()
     (config,) = configs.values()
     got = {c.name: list(c.values) for c in config.configs}
-    assert got == replay(variant_detect_nvidia.plugin, path).as_profile()
+    assert got == replay(variant_detect_nvidia._plugin, path).as_profile()
     assert [c.multi_value for c in config.configs] == [False, False, True]
 
 

@@ -18,7 +18,7 @@ from variant_detect_runtime.testing import check_fixture, fixture_dirs, replay
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
 DATA = os.path.join(os.path.dirname(variant_detect_opencl.__file__), "data")
-PLUGIN = variant_detect_opencl.plugin
+PLUGIN = variant_detect_opencl._plugin
 OCL_FIXTURES = fixture_dirs(FIXTURES, "opencl")
 NVIDIA = "linux-x86_64-zen4-opencl-nvidia-rtx4090"
 

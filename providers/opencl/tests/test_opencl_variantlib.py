@@ -22,7 +22,7 @@ def variants_json() -> dict[str, object]:
     # kernels tuned for NVIDIA GPUs, any OpenCL 1.2 GPU, and an any-device build.
     return {
         "default-priorities": {"namespace": ["opencl"]},
-        "providers": {"opencl": {"requires": ["variant-detect-opencl"], "plugin-api": "variant_detect_opencl:plugin"}},
+        "providers": {"opencl": {"requires": ["variant-detect-opencl"], "plugin-api": "variant_detect_opencl"}},
         "variants": {
             "null": {},
             "cl20gpu": {"opencl": {"gpu_version": ["2.0"]}},
@@ -58,5 +58,5 @@ def test_variantlib_configs_equal_replayed_profile(monkeypatch: pytest.MonkeyPat
     with PluginLoader(variant_info=VariantsJson(variants_json()), include_aot_plugins=True) as loader:
         configs = loader.get_supported_configs()["opencl"]
     got = {c.name: list(c.values) for c in configs.configs}
-    assert got == replay(variant_detect_opencl.plugin, path).as_profile()
+    assert got == replay(variant_detect_opencl._plugin, path).as_profile()
     assert [c.multi_value for c in configs.configs] == [False, True, True, False]

@@ -16,7 +16,7 @@ from variant_detect_x86_64 import _beyond, _table
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
 DATA = os.path.join(os.path.dirname(variant_detect_x86_64.__file__), "data")
-PLUGIN = variant_detect_x86_64.plugin
+PLUGIN = variant_detect_x86_64._plugin
 BEYOND = [f for f in fixture_dirs(FIXTURES, "x86_64") if not os.path.basename(f).startswith("linux-")]
 
 

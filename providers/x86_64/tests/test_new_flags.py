@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from variant_detect_runtime import ReplayProbe
-from variant_detect_x86_64 import plugin
+from variant_detect_x86_64 import _plugin as plugin
 
 HASWELL = Path(__file__).resolve().parents[3] / "hw_fixtures" / "linux-x86_64-haswell" / "sysroot" / "proc" / "cpuinfo"
 # Arrow Lake's kernel reports avx_vnni_int8 and avx_ne_convert (cpufeatures.h, X86_FEATURE_AVX_VNNI_INT8 /

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from variant_detect_runtime import ReplayProbe
-from variant_detect_x86_64 import plugin
+from variant_detect_x86_64 import _plugin as plugin
 from variant_detect_x86_64._standin import uv_cpuid_level, uv_level
 
 FIXTURES = Path(__file__).resolve().parents[3] / "hw_fixtures"

@@ -17,7 +17,7 @@ from variant_detect_x86_64._provider import parse_level_cap
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
 DATA = os.path.join(os.path.dirname(variant_detect_x86_64.__file__), "data")
-PLUGIN = variant_detect_x86_64.plugin
+PLUGIN = variant_detect_x86_64._plugin
 
 # The 57 feature names the wheelnext x86-64 provider (provider-variant-x86-64,
 # plugin.py) emits; wheels built against it must validate against our

@@ -1,30 +1,23 @@
 """variant-detect nvidia provider: CUDA driver version bounds and SM architectures.
 
-This module is the plugin itself: an entry point names ``plugin``, and a
-variants.json that gives only ``requires = ["variant-detect-nvidia"]`` makes
-variantlib import this module and call the functions below. The features and
-values are those of wheelnext's nvidia-variant-provider (and uv 0.13.8's
-builtin), so wheels built for either resolve the same with this one.
+This module is the plugin itself (PEP 850): the entry point in group
+``variant_plugins`` names this module, and a variants.json that gives only
+``requires = ["variant-detect-nvidia"]`` makes an installer import it as the default
+plugin-api. Its public attributes are the plugin API and nothing else (PEP 850
+asks other attributes to start with ``_``); ``get_all_configs`` and
+``all_properties_compatible`` are what variantlib 0.2.2 also reads.
+
+The features and values are those of wheelnext's nvidia-variant-provider (and
+uv 0.13.8's builtin), so wheels built for either resolve the same with this one.
 """
 
-from __future__ import annotations
+from variant_detect_nvidia._provider import NvidiaProvider as _Provider
 
-from variant_detect_nvidia._provider import FORCE_CUDA_ENV, FORCE_SM_ENV, NvidiaProvider
+_plugin = _Provider()
+__version__ = _plugin.version
+__all__ = ["all_properties_compatible", "get_all_configs", "get_supported_configs", "namespace"]
 
-__version__ = NvidiaProvider.version
-__all__ = [
-    "FORCE_CUDA_ENV",
-    "FORCE_SM_ENV",
-    "NvidiaProvider",
-    "all_properties_compatible",
-    "get_all_configs",
-    "get_supported_configs",
-    "namespace",
-    "plugin",
-]
-
-plugin = NvidiaProvider()
-namespace = plugin.namespace
-all_properties_compatible = plugin.all_properties_compatible
-get_supported_configs = plugin.get_supported_configs
-get_all_configs = plugin.get_all_configs
+namespace = _plugin.namespace
+all_properties_compatible = _plugin.all_properties_compatible
+get_supported_configs = _plugin.get_supported_configs
+get_all_configs = _plugin.get_all_configs
