@@ -32,7 +32,7 @@ class IntelProvider(Provider[_probe.RawSources]):
         "Level Zero libze_loader.so.1 / ze_loader.dll (ctypes, isolated): only for an Intel GPU the table cannot name",
     )
     # Behaviour compared with both published releases' own code (tests/test_intel_parity.py).
-    stands_in_for = (f"{PUBLISHED}==0.0.2", f"{PUBLISHED}==0.0.3")
+    stands_in_for = (f"{PUBLISHED}==0.0.3", f"{PUBLISHED}==0.0.2")
 
     def __init__(self, release: str | None = None) -> None:
         #: None: our own answer (the head table); else the published release reproduced
