@@ -22,6 +22,7 @@ pytest.importorskip("variant_detect_x86_64", reason="needs the x86_64 provider i
 pytest.importorskip("variant_detect_aarch64", reason="needs the aarch64 provider installed")
 pytest.importorskip("variant_detect_nvidia", reason="needs the nvidia provider installed")
 pytest.importorskip("variant_detect_amd", reason="needs the amd provider installed")
+pytest.importorskip("variant_detect_intel", reason="needs the intel provider installed")
 
 DATA = Path(__file__).parent / "data" / "variants-index-test"
 FIXTURES = Path(__file__).resolve().parents[2] / "hw_fixtures"
@@ -42,6 +43,13 @@ GPU_FIXTURES = [
     "linux-x86_64-zen5-mi355x",
     "linux-x86_64-zen4-rx7900xtx",
     "linux-x86_64-generic-nvidia-no-driver",
+    # intel (torch 2.9's xpu variant): expected.json written from intel-variant-provider 0.0.2/0.0.3's tables
+    "linux-x86_64-sapphirerapids-arc-a770",
+    "linux-x86_64-zen5-arc-b580",
+    "linux-x86_64-meteorlake-arc",
+    "linux-x86_64-lunarlake-arc140v",
+    "linux-x86_64-sapphirerapids-max1550",
+    "linux-x86_64-zen5-arc-b580-ze-uninitialized",
 ]
 MACHINES = [(name, "x86_64") for name in sorted(published("x86_64"))] + [
     (name, "aarch64") for name in sorted(published("aarch64"))
@@ -103,8 +111,26 @@ def test_cpu_files_known_orders(tmp_path: Path) -> None:
 @pytest.mark.parametrize("machine", GPU_FIXTURES)
 def test_gpu_files_rank_as_the_documented_answer(name: str, machine: str, tmp_path: Path) -> None:
     expected_json = json.loads((FIXTURES / machine / "expected.json").read_text())
-    reference = {ns: expected_json["profile"][ns] for ns in ("nvidia", "amd") if ns in expected_json["profile"]}
+    reference = {
+        ns: expected_json["profile"][ns] for ns in ("nvidia", "amd", "intel") if ns in expected_json["profile"]
+    }
     on_machine, explain = rank(str(DATA / name), "--fixture", str(FIXTURES / machine))
     expected, _ = rank(str(DATA / name), "--profile", _profile(tmp_path, reference))
     assert on_machine == expected
-    assert "--allow-provider nvidia" not in explain and "--allow-provider amd" not in explain
+    assert not any(f"--allow-provider {ns}" in explain for ns in ("nvidia", "amd", "intel"))
+
+
+@pytest.mark.parametrize(
+    ("machine", "first"),
+    [
+        ("linux-x86_64-sapphirerapids-arc-a770", "xpu"),
+        ("linux-x86_64-sapphirerapids-max1550", "xpu"),
+        ("linux-x86_64-meteorlake-arc", "xpu"),
+        ("linux-x86_64-sapphirerapids-no-gpu", "null"),
+    ],
+)
+def test_torch_xpu_is_served_by_the_intel_standin(machine: str, first: str) -> None:
+    torch = next(n for n in GPU_FILES if "torch-2.9.0" in n)
+    labels, explain = rank(str(DATA / torch), "--fixture", str(FIXTURES / machine), "--explain")
+    assert labels[0] == first
+    assert "stand-in answer of intel-variant-provider==0.0.3" in explain
