@@ -28,7 +28,7 @@ from variant_detect_runtime import Provider, ReplayProbe, Report
 from variant_detect_runtime.testing import fixture_dirs
 
 FIXTURES = Path(__file__).resolve().parents[2] / "hw_fixtures"
-NAMESPACES = ("x86_64", "aarch64", "nvidia", "amd", "opencl", "blas_lapack", "mpi")
+NAMESPACES = ("x86_64", "aarch64", "nvidia", "amd", "opencl", "blas_lapack", "mpi", "intel")
 
 
 def _plugin(namespace: str) -> Provider[Any]:

@@ -171,3 +171,69 @@ def test_committed_answers_are_the_published_code(release: str) -> None:
     assert [published_intel.answer(release, [[0x8086, 0x56A0, 0x030DC008]], f) for f in _cases.FORCED] == PUBLISHED[
         release
     ]["forced"]
+
+
+def _sysfs_fixture(tmp_path: str | os.PathLike[str], cards: dict[str, dict[str, str]], errors: dict[str, str]) -> str:
+    root = os.path.join(str(tmp_path), "linux-x86_64-generic-intel-sysfs")
+    for card, files in cards.items():
+        folder = os.path.join(root, "sysroot", "sys", "class", "drm", card, "device")
+        os.makedirs(folder, exist_ok=True)
+        for name, value in files.items():
+            with open(os.path.join(folder, name), "w") as handle:
+                handle.write(value)
+    os.makedirs(os.path.join(root, "sysroot", "sys", "class", "drm", "card0-DP-1"), exist_ok=True)
+    os.makedirs(os.path.join(root, "sysroot", "sys", "class", "drm", "renderD128"), exist_ok=True)
+    with open(os.path.join(root, "machine.json"), "w") as handle:
+        json.dump({"system": "Linux", "machine": "x86_64", "release": "6.8.0"}, handle)
+    with open(os.path.join(root, "file_errors.json"), "w") as handle:
+        json.dump(errors, handle)
+    return root
+
+
+A770 = {"vendor": "0x8086\n", "device": "0x56a0\n", "revision": "0x08\n"}
+
+
+def test_unknown_device_without_level_zero_warns(tmp_path: str) -> None:
+    path = _sysfs_fixture(tmp_path, {"card0": {"vendor": "0x8086\n", "device": "0xfffe\n", "revision": "0x00\n"}}, {})
+    detection = replay(PLUGIN, path)
+    assert detection.as_profile() == {}
+    assert any("Level Zero" in w for w in detection.warnings), detection.warnings
+
+
+def test_unlisted_revision_needs_level_zero(tmp_path: str) -> None:
+    path = _sysfs_fixture(tmp_path, {"card0": {**A770, "revision": "0x02\n"}}, {})
+    detection = replay(PLUGIN, path)
+    assert detection.as_profile() == {}
+    assert any("Level Zero" in w for w in detection.warnings)
+
+
+def test_unreadable_card_warns_and_others_answer(tmp_path: str) -> None:
+    cards = {"card0": {"vendor": "0x8086\n"}, "card1": A770}
+    path = _sysfs_fixture(tmp_path, cards, {"/sys/class/drm/card0/device/vendor": "EACCES"})
+    detection = replay(PLUGIN, path)
+    assert detection.as_profile() == {"device_ip": ["12.55.8"]}
+    assert any("card0" in w for w in detection.warnings)
+
+
+@pytest.mark.parametrize("revision", ["0xzz\n", "", "0x" + "8" * 200, "\x00\x00"])
+def test_garbage_revision_is_not_a_stepping(tmp_path: str, revision: str) -> None:
+    path = _sysfs_fixture(tmp_path, {"card0": {**A770, "revision": revision}}, {})
+    detection = replay(PLUGIN, path)
+    assert detection.as_profile() == {}
+    assert detection.warnings
+
+
+def test_pvc_stepping_is_the_low_three_bits(tmp_path: str) -> None:
+    cards = {"card0": {"vendor": "0x8086\n", "device": "0x0bd5\n", "revision": "0x2d\n"}}  # 0x2d & 7 = 5: B0
+    path = _sysfs_fixture(tmp_path, cards, {})
+    assert replay(PLUGIN, path).as_profile() == {}  # 12.60.5 is in no published table
+    assert any("12.60.5" in w for w in replay(PLUGIN, path).warnings)
+
+
+def test_not_linux_or_windows_reports_nothing() -> None:
+    macos = [p for p in os.listdir(FIXTURES) if p.startswith("macos-")]
+    assert macos
+    detection = replay(PLUGIN, os.path.join(FIXTURES, macos[0]), env={FORCE: "12.55.8"})
+    # The override is read on every system (as published); nothing else is.
+    assert detection.as_profile() == {"device_ip": ["12.55.8"]}
+    assert replay(PLUGIN, os.path.join(FIXTURES, macos[0])).as_profile() == {}

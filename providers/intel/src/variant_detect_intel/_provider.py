@@ -31,7 +31,7 @@ class IntelProvider(Provider[_probe.RawSources]):
         "/sys/class/drm/card*/device/{vendor,device,revision,uevent} (PCI id, revision, slot)",
         "Level Zero libze_loader.so.1 / ze_loader.dll (ctypes, isolated): only for an Intel GPU the table cannot name",
     )
-    # Behaviour compared with both published releases' own code (tests/test_intel_parity.py).
+    # Behaviour compared with both published releases' own code (providers/intel/tests/test_intel.py).
     stands_in_for = (f"{PUBLISHED}==0.0.3", f"{PUBLISHED}==0.0.2")
 
     def __init__(self, release: str | None = None) -> None:
