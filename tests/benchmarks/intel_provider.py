@@ -5,7 +5,7 @@ Run: ``python tests/benchmarks/intel_provider.py [N]``. Prints
 * the import of ``variant_detect_intel`` plus its first live ``detect()`` in a fresh
   interpreter that has already imported the runtime (what ``variant-detect --json``
   adds for this provider), the median of 15 fresh interpreters, and the modules
-  that import brings in (no ctypes, json schema, packaging or numpy: ``_bindings``
+  that import brings in (no ctypes, json schema, packaging or numpy: ``_native``
   loads only when an Intel GPU needs Level Zero);
 * warm ``detect()`` per call: live, and replaying a server whose only DRM card is
   not Intel and an Arc A770 workstation (first call apart: the table loads once).
@@ -22,7 +22,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "hw_fixtures"))
-HEAVY = ("ctypes", "jsonschema", "packaging", "numpy", "attrs", "variant_detect_intel._bindings")
+HEAVY = ("ctypes", "jsonschema", "packaging", "numpy", "attrs", "variant_detect_intel._native")
 
 _CHILD = """
 import sys, time, json

@@ -55,7 +55,7 @@ int zeDeviceGetProperties(void *dev, props *p) {
 
 CHILD = """
 import json
-from variant_detect_intel._bindings import LevelZero
+from variant_detect_intel._native import LevelZero
 print(json.dumps(LevelZero("Linux").device_ips()))
 """
 
@@ -82,7 +82,7 @@ def test_binding_reads_vendor_device_and_ip_version(fake_loader: Path) -> None:
 def test_binding_names_a_failing_init(fake_loader: Path) -> None:
     child = (
         "import ctypes, json\n"
-        "from variant_detect_intel._bindings import LevelZero\n"
+        "from variant_detect_intel._native import LevelZero\n"
         "from variant_detect_runtime import LibraryCallError\n"
         "ze = LevelZero('Linux')\n"
         "ctypes.c_int.in_dll(ze._lib, 'FAIL_INIT').value = 1\n"

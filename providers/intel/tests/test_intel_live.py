@@ -18,7 +18,7 @@ def test_live_detect_does_not_raise() -> None:
 
 @pytest.mark.skipif(ctypes.util.find_library("ze_loader") is not None, reason="Level Zero is installed here")
 def test_missing_loader_is_a_probe_error() -> None:
-    from variant_detect_intel._bindings import LevelZero
+    from variant_detect_intel._native import LevelZero
 
     with pytest.raises(ProbeError, match="Level Zero"):
         LevelZero("Linux")

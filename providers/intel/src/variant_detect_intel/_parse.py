@@ -95,11 +95,11 @@ def keep_known(values: list[str], known: list[str], report: Report) -> list[str]
     return kept
 
 
-def forced(raw: RawSources, known: list[str], report: Report) -> str | None:
+def forced(text: str | None, known: list[str], report: Report) -> str | None:
     """The override's IP when it is a known IP version; a bad one is a warning and ignored."""
-    if raw.force is None or not raw.force.strip():
+    if text is None or not text.strip():
         return None
-    value = raw.force.strip()
+    value = text.strip()
     if not _devices.ip_shape(value):
         shown = value if len(value) <= _devices.OVERRIDE_LIMIT else value[: _devices.OVERRIDE_LIMIT] + "..."
         report.warn(_devices.FORCE_ENV, f"expected an IP version 'A.B.C' (e.g. 12.55.8), got {shown!r}; ignored")

@@ -92,10 +92,10 @@ def _read_cards(probe: Probe, raw: RawSources) -> None:
 
 
 def _ask_level_zero(probe: Probe, raw: RawSources) -> None:
-    from variant_detect_intel import _bindings
+    from variant_detect_intel import _native
 
-    isolate = ("variant_detect_intel._bindings:LevelZero", [raw.system])
-    library = probe.library(LIBRARY, lambda: _bindings.LevelZero(raw.system), isolate=isolate)
+    isolate = ("variant_detect_intel._native:LevelZero", [raw.system])
+    library = probe.library(LIBRARY, lambda: _native.LevelZero(raw.system), isolate=isolate)
     try:
         answer = library.call("device_ips", timeout=LIBRARY_TIMEOUT)
     except (ProbeError, OSError) as exc:

@@ -64,16 +64,35 @@ class IntelProvider(Provider[_probe.RawSources]):
 
         tables = _table.load()
         known = self._known(tables)
-        value = _parse.forced(raw, known, report)
-        if value is not None:
-            values = [value] if self.release else _parse.with_compat([value], tables, known)
-            report.override(_devices.FORCE_ENV, value, f"{_parse.FEATURE} = {' '.join(values)}")
-            return _parse.feature(values)
+        if raw.force is not None and raw.force.strip() in known:
+            # A valid override makes detection moot (the published provider asks no hardware then);
+            # apply_overrides answers it.
+            report.explain(FEATURE, _devices.FORCE_ENV, "detection skipped: the override answers")
+            return []
         values = _parse.keep_known(
             _parse.with_compat(_parse.device_ips(raw, tables, report), tables, known), known, report
         )
         if not values:
             report.explain(_parse.FEATURE, _parse.SOURCE, "no Intel GPU with a known IP version")
+        return _parse.feature(values)
+
+    def apply_overrides(self, features: list[Feature], probe: Probe, report: Report) -> list[Feature]:
+        """``INTEL_VARIANT_PROVIDER_FORCE_DEVICE_IP``: one known IP replaces detection; a bad one is ignored."""
+        text = probe.getenv(_devices.FORCE_ENV)
+        if text is None or not text.strip():
+            return features
+        from variant_detect_intel import _parse, _table
+
+        tables = _table.load()
+        known = self._known(tables)
+        value = _parse.forced(text, known, report)
+        if value is None:
+            return features
+        # The published provider reports the forced IP alone; our own answer adds its base platform.
+        values = [value] if self.release else _parse.with_compat([value], tables, known)
+        detected = " ".join(v for f in features for v in f.values) or "not detected"
+        report.override(_devices.FORCE_ENV, text, f"{FEATURE} = {' '.join(values)} (detected: {detected})")
+        report.explain(FEATURE, _devices.FORCE_ENV, f"forced to {' '.join(values)}")
         return _parse.feature(values)
 
     def all_features(self) -> list[Feature]:
