@@ -93,15 +93,28 @@ AMD_X86 = variants_file(
         "gfx90a_v3": {"amd": {"gfx_arch": ["gfx90a"]}, "x86_64": {"level": ["v3"]}},
     },
 )
+INTEL_X86 = variants_file(
+    "x86_64",
+    {"x86_64": "x86-64-variant-provider>=0.2,<0.3", "intel": "intel-variant-provider>=0.0.2,<1.0.0"},
+    {
+        "dg2_v4": {"intel": {"device_ip": ["12.55.8"]}, "x86_64": {"level": ["v4"]}},
+        "dg2_v3": {"intel": {"device_ip": ["12.55.8"]}, "x86_64": {"level": ["v3"]}},
+        "mtl_v3": {"intel": {"device_ip": ["12.70.4"]}, "x86_64": {"level": ["v3"]}},
+        "pvc_v4": {"intel": {"device_ip": ["12.60.7"]}, "x86_64": {"level": ["v4"]}},
+    },
+)
 
 # Written from the machines: H100 = sm 9.0 on Sapphire Rapids (v4); DGX A100 = sm 8.0 on EPYC 7742 (v3);
-# Jetson Orin = sm 8.7 on Cortex-A78AE (8.2a); MI300X = gfx942 on Zen 4 (v4); MI250X = gfx90a on Zen 3 (v3).
+# Jetson Orin = sm 8.7 on Cortex-A78AE (8.2a); MI300X = gfx942 on Zen 4 (v4); MI250X = gfx90a on Zen 3 (v3);
+# Arc A770 = 12.55.8 on Sapphire Rapids (v4); Meteor Lake-H = 12.71.4 then 12.70.4 on an Alder Lake-ISA host (v3).
 CASES = [
     ("linux-x86_64-sapphirerapids-h100", NVIDIA_X86, ["sm90_v4", "sm90_v3", "sm90", "v4"]),
     ("linux-x86_64-zen2-a100", NVIDIA_X86, ["sm80_v3"]),
     ("linux-aarch64-cortex_a78ae-jetson_orin", NVIDIA_ARM, ["sm87_82a", "a82"]),
     ("linux-x86_64-zen4-mi300x", AMD_X86, ["gfx942_v4", "gfx942_v3"]),
     ("linux-x86_64-zen3-mi250x", AMD_X86, ["gfx90a_v3"]),
+    ("linux-x86_64-sapphirerapids-arc-a770", INTEL_X86, ["dg2_v4", "dg2_v3"]),
+    ("linux-x86_64-meteorlake-arc", INTEL_X86, ["mtl_v3"]),
 ]
 
 
