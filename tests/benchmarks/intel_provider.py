@@ -32,7 +32,7 @@ probe = LiveProbe()
 before = set(sys.modules)
 start = time.perf_counter()
 import variant_detect_intel
-detection = variant_detect_intel.plugin.detect(probe)
+detection = variant_detect_intel._plugin.detect(probe)
 took = time.perf_counter() - start
 print(json.dumps({"ms": took * 1e3, "new": sorted(set(sys.modules) - before), "features": detection.as_profile()}))
 """
@@ -67,7 +67,7 @@ def main(n: int) -> int:
     import variant_detect_intel
     from variant_detect_runtime import LiveProbe, ReplayProbe
 
-    plugin = variant_detect_intel.plugin
+    plugin = variant_detect_intel._plugin
     live = LiveProbe()
     warm("detect, live (this machine)", lambda: plugin.detect(live), n)
     for name in ("linux-x86_64-sapphirerapids-no-gpu", "linux-x86_64-sapphirerapids-arc-a770"):

@@ -20,7 +20,7 @@ import published_intel
 HERE = os.path.dirname(__file__)
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
 DATA = os.path.join(os.path.dirname(variant_detect_intel.__file__), "data")
-PLUGIN = variant_detect_intel.plugin
+PLUGIN = variant_detect_intel._plugin
 INTEL_FIXTURES = fixture_dirs(FIXTURES, "intel")
 FORCE = "INTEL_VARIANT_PROVIDER_FORCE_DEVICE_IP"
 with open(os.path.join(HERE, "data", "published_intel.json")) as _handle:

@@ -12,7 +12,7 @@ from variant_detect_runtime import LiveProbe, ProbeError
 
 
 def test_live_detect_does_not_raise() -> None:
-    detection = variant_detect_intel.plugin.detect(LiveProbe())
+    detection = variant_detect_intel._plugin.detect(LiveProbe())
     assert set(detection.as_profile()) <= {"device_ip"}
 
 

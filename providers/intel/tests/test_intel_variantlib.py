@@ -15,7 +15,7 @@ FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
 def torch_like_variants_json() -> dict[str, object]:
     return {
         "default-priorities": {"namespace": ["intel"]},
-        "providers": {"intel": {"requires": ["variant-detect-intel"], "plugin-api": "variant_detect_intel:plugin"}},
+        "providers": {"intel": {"requires": ["variant-detect-intel"], "plugin-api": "variant_detect_intel"}},
         "variants": {
             "null": {},
             "xpu_dg2": {"intel": {"device_ip": ["12.55.8", "12.56.5", "12.57.0"]}},

@@ -1,26 +1,20 @@
 """variant-detect intel provider: Intel GPU device IP versions (``device_ip``).
 
-This module is the plugin itself: an entry point names ``plugin``, and a
-variants.json that gives only ``requires = ["variant-detect-intel"]`` makes
-variantlib import this module and call the functions below.
+This module is the plugin itself (PEP 850): the entry point in group
+``variant_plugins`` names this module, and a variants.json that gives only
+``requires = ["variant-detect-intel"]`` makes an installer import it as the default
+plugin-api. Its public attributes are the plugin API and nothing else (PEP 850
+asks other attributes to start with ``_``); ``get_all_configs`` and
+``all_properties_compatible`` are what variantlib 0.2.2 also reads.
 """
 
-from __future__ import annotations
+from variant_detect_intel._provider import IntelProvider as _Provider
 
-from variant_detect_intel._provider import IntelProvider
+_plugin = _Provider()
+__version__ = _plugin.version
+__all__ = ["all_properties_compatible", "get_all_configs", "get_supported_configs", "namespace"]
 
-__version__ = IntelProvider.version
-__all__ = [
-    "IntelProvider",
-    "all_properties_compatible",
-    "get_all_configs",
-    "get_supported_configs",
-    "namespace",
-    "plugin",
-]
-
-plugin = IntelProvider()
-namespace = plugin.namespace
-all_properties_compatible = plugin.all_properties_compatible
-get_supported_configs = plugin.get_supported_configs
-get_all_configs = plugin.get_all_configs
+namespace = _plugin.namespace
+all_properties_compatible = _plugin.all_properties_compatible
+get_supported_configs = _plugin.get_supported_configs
+get_all_configs = _plugin.get_all_configs
