@@ -68,6 +68,14 @@ def test_windows_paths_map_into_the_sysroot(tmp_path: Path) -> None:
     assert probe.identity.system == "Windows"
 
 
+def test_paths_with_colons_map_into_the_sysroot(tmp_path: Path) -> None:
+    # PCI slot names hold colons: only a Windows drive's colon is special.
+    fixture = make_fixture(tmp_path, **{"sysroot__sys__bus__pci__devices__0000:00:04.0__vendor": "0x1ae0\n"})
+    probe = ReplayProbe(fixture, overrides={})
+    assert probe.listdir("/sys/bus/pci/devices") == ["0000:00:04.0"]
+    assert probe.read_bytes("/sys/bus/pci/devices/0000:00:04.0/vendor") == b"0x1ae0\n"
+
+
 def test_recorded_file_errors(tmp_path: Path) -> None:
     fixture = make_fixture(
         tmp_path, **{"sysroot__dev__kfd": b"", "file_errors.json": {"/dev/kfd": "EACCES", "/proc/x": "EIO"}}

@@ -127,3 +127,15 @@ def test_failed_write_leaves_nothing(machine: str, tmp_path: Path, monkeypatch: 
 def test_host_names_are_replaced_as_whole_tokens_only() -> None:
     redactor = Redactor(["vm"])
     assert redactor.apply("flags : fpu vme svm\nhost vm\n") == "flags : fpu vme svm\nhost redacted-host-1\n"
+
+
+def test_sysroot_paths_keep_colons_but_drop_windows_drives() -> None:
+    from variant_detect._record import _sysroot_path
+
+    root = os.path.join("out", "fx")
+    assert _sysroot_path(root, "/sys/bus/pci/devices/0000:00:04.0/vendor") == os.path.join(
+        root, "sysroot", "sys/bus/pci/devices/0000:00:04.0/vendor"
+    )
+    assert _sysroot_path(root, "C:\\Windows\\System32\\nvml.dll") == os.path.join(
+        root, "sysroot", "Windows/System32/nvml.dll"
+    )

@@ -288,8 +288,10 @@ def _dump(path: str, data: Any) -> None:
 
 
 def _sysroot_path(root: str, path: str) -> str:
-    relative = path.replace("\\", "/").split(":", 1)[-1].lstrip("/")
-    return os.path.join(root, "sysroot", relative)
+    relative = path.replace("\\", "/")
+    if len(relative) > 1 and relative[1] == ":":
+        relative = relative[2:]  # a Windows drive, as replay maps it; PCI slots keep their colons
+    return os.path.join(root, "sysroot", relative.lstrip("/"))
 
 
 def _write_tree(root: str, recording: RecordingProbe, metadata: dict[str, Any], redactor: Redactor) -> None:

@@ -425,7 +425,10 @@ class ReplayProbe(Probe):
     def _host_path(self, path: str) -> str:
         if not path.startswith("/") and not (len(path) > 2 and path[1] == ":"):
             raise ProbeError(f"fixture paths are absolute, got {path!r}")
-        relative = path.replace("\\", "/").split(":", 1)[-1].lstrip("/")
+        relative = path.replace("\\", "/")
+        if len(relative) > 1 and relative[1] == ":":
+            relative = relative[2:]  # a Windows drive; colons elsewhere (PCI slots 0000:00:04.0) stay
+        relative = relative.lstrip("/")
         full = os.path.normpath(os.path.join(self.sysroot, relative))
         if full != self.sysroot and not full.startswith(self.sysroot + os.sep):
             raise ProbeError(f"{path!r} escapes the fixture's sysroot")
