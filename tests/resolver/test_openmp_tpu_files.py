@@ -1,0 +1,150 @@
+"""Files naming the openmp and tpu providers rank without ``--allow-provider``.
+
+* openmp: published files (scikit-learn on wheelnext/variants-index-test) carry the value list as
+  static properties with ``install-time: false``, so no plugin runs for them; a file whose
+  ``requires`` names ``openmp-variant-provider`` as an install-time plugin gets the published
+  provider's fixed answer from our stand-in; a file naming ``variant-detect-openmp`` gets ours.
+* tpu: uv 0.13.9's own test vector (``select_tpu_variant`` in
+  ``crates/uv/tests/pip_install/wheel_variant_compatibility.rs``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from variant_detect._resolver._errors import EXIT_OK
+
+FIXTURES = Path(__file__).resolve().parents[2] / "hw_fixtures"
+LIBOMP_LIBGOMP = str(FIXTURES / "linux-x86_64-zen4-libomp-libgomp")
+LIBIOMP5 = str(FIXTURES / "linux-x86_64-cascadelake-conda-libiomp5")
+OPENMP_VARIANTS = {
+    "gomp": {"openmp": {"provider": ["gnu"]}},
+    "libomp": {"openmp": {"provider": ["llvm"]}},
+    "iomp5": {"openmp": {"provider": ["intel"]}},
+}
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    from variant_detect._cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["rank", *argv])
+    return status, out.getvalue(), err.getvalue()
+
+
+def rank(tmp_path: Path, data: dict[str, Any], fixture: str, *extra: str) -> tuple[list[str], str]:
+    path = tmp_path / "pkg-1.0-variants.json"
+    path.write_text(json.dumps(data))
+    status, out, err = run_cli(str(path), "--fixture", fixture, "--json", "--explain", *extra)
+    assert status == EXIT_OK, err
+    assert "--allow-provider" not in err, err
+    labels: list[str] = json.loads(out)
+    return labels, err
+
+
+def _sklearn_like() -> dict[str, Any]:
+    # The openmp part of scikit_learn-1.7.2-variants.json (wheelnext/variants-index-test gh-pages,
+    # build f3c1219, schema v0.0.3): install-time false, the list as static properties.
+    return {
+        "$schema": "https://variants-schema.wheelnext.dev/v0.0.3.json",
+        "default-priorities": {
+            "namespace": ["openmp"],
+            "feature": {"openmp": ["provider"]},
+            "property": {"openmp": {"provider": ["gnu", "intel", "llvm"]}},
+        },
+        "providers": {"openmp": {"install-time": False, "requires": ["openmp-variant-provider"]}},
+        "static-properties": {"openmp": {"provider": ["gnu", "intel", "llvm"]}},
+        "variants": OPENMP_VARIANTS,
+    }
+
+
+@pytest.mark.parametrize("fixture", [LIBOMP_LIBGOMP, LIBIOMP5])
+def test_published_static_openmp_list_needs_no_plugin(
+    tmp_path: Path, fixture: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Even with our provider switched off, the static list ranks (no plugin runs for it).
+    monkeypatch.setenv("VARIANT_DETECT_DISABLE", "openmp")
+    labels, _err = rank(tmp_path, _sklearn_like(), fixture)
+    assert labels == ["gomp", "iomp5", "libomp"]
+
+
+def _plugin_file(requirement: str) -> dict[str, Any]:
+    return {
+        "$schema": "https://variants-schema.wheelnext.dev/v0.2.0.json",
+        "default-priorities": {"namespace": ["openmp"]},
+        "providers": {"openmp": {"requires": [requirement]}},
+        "variants": OPENMP_VARIANTS,
+    }
+
+
+@pytest.mark.parametrize("fixture", [LIBOMP_LIBGOMP, LIBIOMP5])
+def test_published_provider_named_gets_the_published_answer(tmp_path: Path, fixture: str) -> None:
+    labels, err = rank(tmp_path, _plugin_file("openmp-variant-provider>=0.0.1"), fixture)
+    assert labels == ["gomp", "iomp5", "libomp"]  # gnu, intel, llvm: openmp-variant-provider 0.0.2's order
+    assert "variant-detect-openmp" in err and "openmp-variant-provider==0.0.2" in err
+
+
+def test_unknown_published_version_is_not_served(tmp_path: Path) -> None:
+    path = tmp_path / "pkg-1.0-variants.json"
+    path.write_text(json.dumps(_plugin_file("openmp-variant-provider>=0.1")))
+    status, out, err = run_cli(str(path), "--fixture", LIBOMP_LIBGOMP, "--json")
+    assert status == EXIT_OK
+    assert json.loads(out) == []
+    assert "--allow-provider openmp-variant-provider" in err
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [(LIBOMP_LIBGOMP, ["gomp", "libomp", "iomp5"]), (LIBIOMP5, ["iomp5", "gomp", "libomp"])],
+)
+def test_our_distribution_named_gets_our_answer(tmp_path: Path, fixture: str, expected: list[str]) -> None:
+    labels, _err = rank(tmp_path, _plugin_file("variant-detect-openmp"), fixture)
+    assert labels == expected
+
+
+# -- tpu -------------------------------------------------------------------------------------------
+
+UV_TPU = {
+    "$schema": "https://variants-schema.wheelnext.dev/v0.2.0.json",
+    "default-priorities": {"namespace": ["tpu"]},
+    "providers": {
+        "tpu": {
+            "requires": ["tpu-variant-provider==0.1.0"],
+            "plugin-api": "tpu_variant_provider.plugin:TpuVariantPlugin",
+        }
+    },
+    "variants": {
+        "cpu": {"tpu": {"present": ["false"]}},
+        "tpu": {"tpu": {"present": ["true"]}},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("linux-x86_64-zen4-tpu_v6e", ["tpu"]),
+        ("linux-x86_64-skylakex-tpu_v3", ["tpu"]),
+        ("linux-x86_64-sapphirerapids-no-tpu", ["cpu"]),
+        ("linux-x86_64-haswell", ["cpu"]),
+    ],
+)
+def test_uv_tpu_vector(tmp_path: Path, fixture: str, expected: list[str]) -> None:
+    labels, err = rank(tmp_path, UV_TPU, str(FIXTURES / fixture))
+    assert labels == expected
+    assert "variant-detect-tpu" in err and "tpu-variant-provider==0.1.0" in err
+
+
+def test_uv_tpu_vector_forced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # uv's test sets TPU_VARIANT_PROVIDER_FORCE_PRESENT=YES and expects the TPU wheel.
+    monkeypatch.setenv("TPU_VARIANT_PROVIDER_FORCE_PRESENT", "YES")
+    labels, _err = rank(tmp_path, UV_TPU, str(FIXTURES / "linux-x86_64-sapphirerapids-no-tpu"))
+    assert labels == ["tpu"]
