@@ -33,14 +33,15 @@ class OpenMPProvider(Provider[_probe.RawSources]):
         "this Python environment's library directories: <prefix>/lib, <prefix>\\Library\\bin (Windows)",
     )
     # openmp-variant-provider 0.0.1 and 0.0.2 answer the same fixed list without detection;
-    # standin() gives exactly that, our own answer orders by what is installed.
-    stands_in_for = ("openmp-variant-provider==0.0.1", "openmp-variant-provider==0.0.2")
+    # standin() gives exactly that, our own answer orders by what is installed. Newest first:
+    # the resolver names the first pin a file's specifier admits, and an installer would pick it.
+    stands_in_for = ("openmp-variant-provider==0.0.2", "openmp-variant-provider==0.0.1")
 
     def standin(self, pin: str) -> Provider[None]:
         """The provider that answers exactly as the published *pin* (one of ``stands_in_for``)."""
         if pin not in self.stands_in_for:
             raise ValueError(f"{self.distribution} stands in for {', '.join(self.stands_in_for)}; got {pin!r}")
-        return PublishedOrder()
+        return PublishedOrder(pin.partition("==")[2])
 
     def collect(self, probe: Probe, report: Report) -> _probe.RawSources:
         return _probe.collect(probe, report, _table.load())
@@ -76,7 +77,7 @@ class OpenMPProvider(Provider[_probe.RawSources]):
 
 
 class PublishedOrder(Provider[None]):
-    """openmp-variant-provider 0.0.2's answer: ``provider = gnu, intel, llvm``, always.
+    """openmp-variant-provider's answer (0.0.1 and 0.0.2 alike): ``provider = gnu, intel, llvm``, always.
 
     It reads nothing (an ahead-of-time plugin), so neither do we: no detection, no override.
     """
@@ -85,7 +86,9 @@ class PublishedOrder(Provider[None]):
     distribution = "variant-detect-openmp"
     version = OpenMPProvider.version
     all_properties_compatible = True
-    answers_as = "openmp-variant-provider 0.0.2"
+
+    def __init__(self, release: str = "0.0.2") -> None:
+        self.answers_as = f"openmp-variant-provider {release}"
 
     def collect(self, probe: Probe, report: Report) -> None:
         return None
