@@ -1,7 +1,7 @@
 """Files naming the openmp and tpu providers rank without ``--allow-provider``.
 
-* openmp: published files (scikit-learn on wheelnext/variants-index-test) carry the value list as
-  static properties with ``install-time: false``, so no plugin runs for them; a file whose
+* openmp: published files (scikit-learn on wheelnext/variants-index-test, kept in
+  ``tests/parity/data``) carry the value list as static properties, so no plugin runs for them; a file whose
   ``requires`` names ``openmp-variant-provider`` as an install-time plugin gets the published
   provider's fixed answer from our stand-in; a file naming ``variant-detect-openmp`` gets ours.
 * tpu: uv 0.13.9's own test vector (``select_tpu_variant`` in
@@ -50,30 +50,35 @@ def rank(tmp_path: Path, data: dict[str, Any], fixture: str, *extra: str) -> tup
     return labels, err
 
 
-def _sklearn_like() -> dict[str, Any]:
-    # The openmp part of scikit_learn-1.7.2-variants.json (wheelnext/variants-index-test gh-pages,
-    # build f3c1219, schema v0.0.3): install-time false, the list as static properties.
-    return {
-        "$schema": "https://variants-schema.wheelnext.dev/v0.0.3.json",
-        "default-priorities": {
-            "namespace": ["openmp"],
-            "feature": {"openmp": ["provider"]},
-            "property": {"openmp": {"provider": ["gnu", "intel", "llvm"]}},
-        },
-        "providers": {"openmp": {"install-time": False, "requires": ["openmp-variant-provider"]}},
-        "static-properties": {"openmp": {"provider": ["gnu", "intel", "llvm"]}},
-        "variants": OPENMP_VARIANTS,
-    }
+PUBLISHED = Path(__file__).resolve().parents[1] / "parity" / "data"
+SKLEARN = sorted((PUBLISHED / "variants-index-test").glob("*/scikit-learn/scikit_learn-*-variants.json"))
+# Our openmp fixtures carry archspec's recorded /proc/cpuinfo of these machines (their READMEs).
+ARCHSPEC = {
+    "linux-x86_64-zen4-libomp-libgomp": "linux-rocky8.5-zen4",
+    "linux-x86_64-haswell-libgomp": "linux-rhel7-haswell",
+    "linux-x86_64-cascadelake-conda-libiomp5": "linux-centos7-cascadelake",
+}
 
 
-@pytest.mark.parametrize("fixture", [LIBOMP_LIBGOMP, LIBIOMP5])
-def test_published_static_openmp_list_needs_no_plugin(
-    tmp_path: Path, fixture: str, monkeypatch: pytest.MonkeyPatch
+def _published_level(machine: str) -> list[str]:
+    answers = json.loads((PUBLISHED / "published_x86_64.json").read_text())
+    return dict(answers[machine]["answer"])["level"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("name", sorted(ARCHSPEC))
+@pytest.mark.parametrize("path", SKLEARN, ids=lambda p: p.parts[-3])
+def test_published_sklearn_file_ranks_its_static_openmp_list(
+    tmp_path: Path, path: Path, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Even with our provider switched off, the static list ranks (no plugin runs for it).
+    # scikit-learn's file declares openmp with install-time false (v0.0.3) or plugin-use build
+    # (v0.0.2) and the list as static properties: no plugin runs for it, even ours switched off.
     monkeypatch.setenv("VARIANT_DETECT_DISABLE", "openmp")
-    labels, _err = rank(tmp_path, _sklearn_like(), fixture)
-    assert labels == ["gomp", "iomp5", "libomp"]
+    data = json.loads(path.read_text())
+    # Expected from the published answers: x86_64 first (namespace order), the v4 build only where
+    # provider-variant-x86-64 0.0.1.post2 answered v4 on that machine; then the static gnu, intel, llvm.
+    expected = (["x8664vv4_iomp5"] if "v4" in _published_level(ARCHSPEC[name]) else []) + ["gomp", "libomp"]
+    labels, _err = rank(tmp_path, data, str(FIXTURES / name))
+    assert labels == expected
 
 
 def _plugin_file(requirement: str) -> dict[str, Any]:
