@@ -161,9 +161,16 @@ def test_offload_plugins_are_not_runtimes(tmp_path: os.PathLike[str]) -> None:
 
 
 def test_corrupt_cache_is_a_warning(tmp_path: os.PathLike[str]) -> None:
-    detection = replay(PLUGIN, _machine(tmp_path, ld_bytes=b"glibc-ld.so.cache1.1" + b"\xff" * 40))
+    garbage = b"glibc-ld.so.cache1.1" + b"\xff" * 40 + b"libgomp.so.1\0"
+    detection = replay(PLUGIN, _machine(tmp_path, ld_bytes=garbage))
     assert detection.as_profile() == {"provider": PUBLISHED_ORDER}
     assert any("/etc/ld.so.cache" in w for w in detection.warnings)
+
+
+def test_cache_without_any_openmp_name_is_not_parsed(tmp_path: os.PathLike[str]) -> None:
+    # Nothing to find: the bytes are not even parsed, so garbage there is no warning either.
+    detection = replay(PLUGIN, _machine(tmp_path, ld_bytes=b"glibc-ld.so.cache1.1" + b"\xff" * 40))
+    assert detection.as_profile() == {"provider": PUBLISHED_ORDER} and detection.warnings == []
 
 
 def test_unreadable_cache_is_a_warning(tmp_path: os.PathLike[str]) -> None:
