@@ -153,3 +153,36 @@ def test_uv_tpu_vector_forced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("TPU_VARIANT_PROVIDER_FORCE_PRESENT", "YES")
     labels, _err = rank(tmp_path, UV_TPU, str(FIXTURES / "linux-x86_64-sapphirerapids-no-tpu"))
     assert labels == ["tpu"]
+
+
+MIXED_TPU = {
+    "$schema": "https://variants-schema.wheelnext.dev/v0.2.0.json",
+    "default-priorities": {"namespace": ["tpu", "x86_64"]},
+    "providers": {
+        "tpu": {
+            "requires": ["tpu-variant-provider==0.1.0"],
+            "plugin-api": "tpu_variant_provider.plugin:TpuVariantPlugin",
+        },
+        "x86_64": {"requires": ["x86-64-variant-provider>=0.2,<0.3"]},
+    },
+    "variants": {
+        "tpu_v4": {"tpu": {"present": ["true"]}, "x86_64": {"level": ["v4"]}},
+        "tpu_v3": {"tpu": {"present": ["true"]}, "x86_64": {"level": ["v3"]}},
+        "cpu_v4": {"tpu": {"present": ["false"]}, "x86_64": {"level": ["v4"]}},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        # Written from the machines: Zen 4 and Skylake-SP hosts are x86-64-v4, first-generation Zen is v3.
+        ("linux-x86_64-zen4-tpu_v6e", ["tpu_v4", "tpu_v3"]),
+        ("linux-x86_64-skylakex-tpu_v3", ["tpu_v4", "tpu_v3"]),
+        ("linux-x86_64-zen-tpu_v4", ["tpu_v3"]),
+        ("linux-x86_64-sapphirerapids-no-tpu", ["cpu_v4"]),
+    ],
+)
+def test_mixed_tpu_and_cpu_file_ranks_on_whole_machines(tmp_path: Path, fixture: str, expected: list[str]) -> None:
+    labels, _err = rank(tmp_path, MIXED_TPU, str(FIXTURES / fixture))
+    assert labels == expected
