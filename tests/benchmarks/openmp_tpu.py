@@ -67,7 +67,7 @@ def added_cost(module: str) -> float:
         "import json, time, variant_detect_runtime\n"
         "t = time.perf_counter()\n"
         f"import {module}\n"
-        f"{module}.plugin.detect()\n"
+        f"{module}._plugin.detect()\n"
         "print((time.perf_counter() - t) * 1e3)\n"
     )
     runs = [
@@ -117,7 +117,7 @@ def main(n: int) -> int:
         listed = ", ".join(modules)
         print(f"{namespace}: import {ms:.3f} ms ({len(modules)} modules: {listed}); heavy: {heavy or 'none'}")
         print(f"  import + first detect() in a fresh process (json loaded): {added_cost(module_name):.3f} ms")
-        plugin = importlib.import_module(module_name).plugin
+        plugin = importlib.import_module(module_name)._plugin
         replayed = ReplayProbe(os.path.join(FIXTURES, fixture), overrides={})
         probes = [("live (this machine)", live), (f"replay {fixture}", replayed)]
         if namespace == "openmp":

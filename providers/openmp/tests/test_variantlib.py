@@ -21,7 +21,7 @@ from variant_detect_runtime.testing import replay
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures", "linux-x86_64-zen4-libomp-libgomp"))
-PLUGIN = variant_detect_openmp.plugin
+PLUGIN = variant_detect_openmp._plugin
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +69,7 @@ def test_ranking_a_file_that_names_our_distribution() -> None:
 def _build_info() -> VariantInfo:
     return VariantInfo(
         namespace_priorities=["openmp"],
-        providers={"openmp": ProviderInfo(requires=[PLUGIN.distribution], plugin_api="variant_detect_openmp:plugin")},
+        providers={"openmp": ProviderInfo(requires=[PLUGIN.distribution], plugin_api="variant_detect_openmp")},
     )
 
 

@@ -18,7 +18,7 @@ from variant_detect_runtime.testing import replay
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "hw_fixtures"))
-PLUGIN = variant_detect_tpu.plugin
+PLUGIN = variant_detect_tpu._plugin
 
 
 @pytest.fixture(autouse=True)
