@@ -13,7 +13,7 @@ import atheris  # type: ignore[import-untyped]
 
 with atheris.instrument_imports():
     from variant_detect._resolver import _metadata
-    from variant_detect._resolver._errors import BadInput
+    from variant_detect._exit import BadInput
 
 
 def test_one_input(data: bytes) -> None:

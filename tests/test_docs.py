@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from variant_detect._cli import EXTERNAL_COMMANDS, _parser
+from variant_detect._cli import COMMANDS, command_parser, parser
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted([ROOT / "README.md", ROOT / "hw_fixtures" / "README.md", *ROOT.glob("docs/**/*.md")])
@@ -15,11 +15,10 @@ PAGES = sorted([ROOT / "README.md", ROOT / "hw_fixtures" / "README.md", *ROOT.gl
 
 def test_every_option_and_command_is_in_the_cli_reference() -> None:
     text = (ROOT / "docs" / "cli.md").read_text()
-    parser = _parser()
-    options = {o for action in parser._actions for o in action.option_strings if o != "-h"}
+    options = {o for action in parser()._actions for o in action.option_strings if o != "-h"}
     missing = sorted(o for o in options if f"`{o}" not in text)
     assert not missing, f"docs/cli.md does not document {missing}"
-    for command in ["record", *EXTERNAL_COMMANDS]:
+    for command in COMMANDS:
         assert f"`{command}" in text, command
 
 
@@ -48,9 +47,7 @@ def test_every_fixture_is_listed_in_the_fixture_table() -> None:
 
 @pytest.mark.parametrize("command", ["rank", "pick", "install", "cache"])
 def test_every_resolver_option_is_in_the_resolver_docs(command: str) -> None:
-    from variant_detect._resolver.cli import _parser as resolver_parser
-
     text = (ROOT / "docs" / "resolver.md").read_text()
-    options = {o for a in resolver_parser(command)._actions for o in a.option_strings if o not in ("-h", "--help")}
+    options = {o for a in command_parser(command)._actions for o in a.option_strings if o not in ("-h", "--help")}
     missing = sorted(o for o in options if f"`{o}" not in text and f"{o}`" not in text and f" {o}" not in text)
     assert not missing, f"docs/resolver.md does not document {command} {missing}"

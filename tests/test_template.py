@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from variant_detect import _newprovider
-from variant_detect._newprovider import MARKER, main, render, template_dir
+from variant_detect._cli import command_parser, main
+from variant_detect._newprovider import MARKER, render, template_dir
 from variant_detect_runtime import __version__ as runtime_version
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +86,7 @@ def test_default_destination_is_named_after_the_distribution(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main("new-provider", ["acme"]) == 0
+    assert main(["new-provider", "acme"]) == 0
     assert (tmp_path / "variant-detect-acme" / "src" / "variant_detect_acme" / "__init__.py").is_file()
     out = capsys.readouterr().out
     assert "pip install -e '.[test]'" in out and MARKER in out
@@ -94,13 +95,13 @@ def test_default_destination_is_named_after_the_distribution(
 
 @pytest.mark.parametrize("name", ["Acme", "3d", "acme-npu", "acme_", "", "acme npu", "abi_dependency", "acmé"])
 def test_bad_names_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
-    assert main("new-provider", [name, "--dest", str(tmp_path / "out")]) == 2
+    assert main(["new-provider", name, "--dest", str(tmp_path / "out")]) == 2
     assert "error:" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 
 def test_bad_namespace_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main("new-provider", ["acme", "--namespace", "Acme.NPU", "--dest", str(tmp_path / "out")]) == 2
+    assert main(["new-provider", "acme", "--namespace", "Acme.NPU", "--dest", str(tmp_path / "out")]) == 2
     assert "namespace must match [a-z0-9_]+" in capsys.readouterr().err
 
 
@@ -108,12 +109,12 @@ def test_existing_destination_is_refused_unless_empty(tmp_path: Path, capsys: py
     full = tmp_path / "full"
     full.mkdir()
     (full / "keep.txt").write_text("mine")
-    assert main("new-provider", ["acme", "--dest", str(full)]) == 2
+    assert main(["new-provider", "acme", "--dest", str(full)]) == 2
     assert "exists and is not empty" in capsys.readouterr().err
     assert [p.name for p in full.iterdir()] == ["keep.txt"]
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert main("new-provider", ["acme", "-q", "--dest", str(empty)]) == 0
+    assert main(["new-provider", "acme", "-q", "--dest", str(empty)]) == 0
     assert (empty / "pyproject.toml").is_file()
 
 
@@ -128,7 +129,7 @@ def test_a_failed_rendering_leaves_nothing(tmp_path: Path, monkeypatch: pytest.M
         return real(data, table)
 
     monkeypatch.setattr(_newprovider, "render_bytes", failing)
-    assert main("new-provider", ["acme", "--dest", str(tmp_path / "out")]) == 1
+    assert main(["new-provider", "acme", "--dest", str(tmp_path / "out")]) == 1
     assert list(tmp_path.iterdir()) == []
 
 
@@ -165,7 +166,8 @@ def _marked_blocks(marker: str) -> list[tuple[str, str]]:
 
 def test_doc_lists_every_new_provider_option() -> None:
     text = DOC.read_text()
-    options = {o for a in _newprovider._parser()._actions for o in a.option_strings if o not in ("-h", "--help")}
+    actions = command_parser("new-provider")._actions
+    options = {o for a in actions for o in a.option_strings if o not in ("-h", "--help")}
     missing = sorted(o for o in options if f"`{o}" not in text)
     assert not missing, f"{DOC.name} does not document {missing}"
 

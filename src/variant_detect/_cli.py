@@ -1,68 +1,166 @@
-"""The ``variant-detect`` command.
+"""The ``variant-detect`` command: one argparse definition, commands loaded lazily.
 
-Exit status: 0 when a profile could be produced (even a degraded one, with
-warnings), 2 for bad input from the user (a missing fixture directory, a bad
-option), 1 for anything unexpected.
+The top-level parser holds the profile's options. Each command is a
+sub-parser whose arguments are defined by its own module (``define(parser,
+command)``), imported only when that command is on the command line or its
+help is printed, so the profile path never imports the resolver. Everything a
+command raises ends here: one line on stderr and the status of
+:mod:`variant_detect._exit` (docs/cli.md lists them), never a traceback for
+bad input or Ctrl-C.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import time
 
 from variant_detect import __version__
-from variant_detect_runtime import VariantDetectError
+from variant_detect._exit import EXIT_INTERRUPTED, EXIT_OK, BadInput, CommandError, exit_code
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import Any
 
     from variant_detect_runtime import Probe
 
-# Commands implemented outside this module, imported only when used so the
-# profile path stays cheap: name -> module with ``main(command, argv) -> int``.
-EXTERNAL_COMMANDS = {
-    "rank": "variant_detect._resolver.cli",
-    "pick": "variant_detect._resolver.cli",
-    "install": "variant_detect._resolver.cli",
-    "cache": "variant_detect._resolver.cli",
-    "new-provider": "variant_detect._newprovider",
+PROG = "variant-detect"
+
+#: command -> (module defining its arguments with ``define(parser, command)``, help line)
+COMMANDS = {
+    "record": ("variant_detect._cli", "write this machine's fixture to DIR"),
+    "rank": ("variant_detect._resolver.cli", "rank the variants of a variants.json for this machine"),
+    "pick": ("variant_detect._resolver.cli", "print the wheel the resolver would install, and why"),
+    "install": ("variant_detect._resolver.cli", "pick the right wheels and install them with uv or pip"),
+    "cache": ("variant_detect._resolver.cli", "manage cached provider answers"),
+    "new-provider": ("variant_detect._newprovider", "render the provider template for a new provider"),
 }
+#: Options the profile and the commands share. Given before the command word
+#: they still apply: the commands' copies default to SUPPRESS (see shared()).
+SHARED = ("--json", "--explain", "--fixture", "--namespace", "--quiet", "--verbose")
 
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_BAD_INPUT = 2
+
+def _columns() -> int:
+    """The help width, without argparse's default of importing shutil (~2 ms a run)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0")) or os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        columns = 80
+    return max(columns - 2, 20)
 
 
-def _parser() -> argparse.ArgumentParser:
+def formatter(prog: str) -> argparse.HelpFormatter:
     import argparse
 
-    parser = argparse.ArgumentParser(
-        prog="variant-detect",
+    return argparse.HelpFormatter(prog, width=_columns())
+
+
+def _command_parser_class() -> type[argparse.ArgumentParser]:
+    import argparse
+
+    class CommandParser(argparse.ArgumentParser):
+        """A command's parser, defined by its module the first time it is used."""
+
+        def __init__(self, *args: Any, command: str = "", **kwargs: Any) -> None:
+            kwargs["formatter_class"] = formatter
+            super().__init__(*args, **kwargs)
+            self._command = command
+
+        def _define(self) -> None:
+            if self._command:
+                command, self._command = self._command, ""
+                # __import__ rather than importlib: importlib/__init__ costs ~0.5 ms.
+                module = __import__(COMMANDS[command][0], fromlist=["define"])
+                module.define(self, command)
+
+        def parse_known_args(self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None):  # type: ignore[no-untyped-def,override]
+            self._define()
+            return super().parse_known_args(args, namespace)
+
+        def format_usage(self) -> str:
+            self._define()
+            return super().format_usage()
+
+        def format_help(self) -> str:
+            self._define()
+            return super().format_help()
+
+    return CommandParser
+
+
+def parser() -> argparse.ArgumentParser:
+    """The whole command line; commands' own arguments are added when they are parsed."""
+    return _build()[0]
+
+
+def command_parser(command: str) -> argparse.ArgumentParser:
+    """The parser of one command, its arguments defined (for its --help and the docs tests)."""
+    sub: Any = _build()[1].choices[command]  # type: ignore[index]
+    sub.format_usage()  # defines the arguments
+    return sub  # type: ignore[no-any-return]
+
+
+def _build() -> tuple[argparse.ArgumentParser, argparse.Action]:
+    import argparse
+
+    top = argparse.ArgumentParser(
+        prog=PROG,
         description="Report which wheel-variant properties this machine supports.",
+        formatter_class=formatter,
     )
-    parser.add_argument("--version", action="version", version=f"variant-detect {__version__}")
-    parser.add_argument("--json", action="store_true", help="print one JSON object (the profile format)")
-    parser.add_argument("--explain", action="store_true", help="say which source gave each answer")
-    parser.add_argument("--fixture", metavar="DIR", help="replay a recorded machine instead of probing this one")
-    parser.add_argument("--namespace", metavar="NS", action="append", help="only this namespace (repeatable)")
-    parser.add_argument(
+    add = top.add_argument
+    add("--version", action="version", version=f"{PROG} {__version__}")
+    add("--json", action="store_true", help="print one JSON object (the profile format)")
+    add("--explain", action="store_true", help="say which source gave each answer")
+    add("--fixture", metavar="DIR", help="replay a recorded machine instead of probing this one")
+    add("--namespace", metavar="NS", action="append", help="only this namespace (repeatable)")
+    add(
         "--slow-discovery",
         action="store_true",
         help="find providers through importlib.metadata (zip imports, custom finders)",
     )
-    loud = parser.add_mutually_exclusive_group()
+    loud = top.add_mutually_exclusive_group()
     loud.add_argument("-v", "--verbose", action="store_true", help="also print timings per provider")
     loud.add_argument("-q", "--quiet", action="store_true", help="do not print warnings on stderr")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    record = commands.add_parser("record", help="write this machine's fixture to DIR")
-    record.add_argument("directory", metavar="DIR", help="a new directory to create")
-    for name in EXTERNAL_COMMANDS:
-        commands.add_parser(name, help=f"see 'variant-detect {name} --help'", add_help=False)
-    return parser
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", prog=PROG, parser_class=_command_parser_class())
+    for name, (_module, line) in COMMANDS.items():
+        commands.add_parser(name, help=line, description=line[:1].upper() + line[1:] + ".", command=name)
+    return top, commands
+
+
+def shared(parser: argparse.ArgumentParser, *names: str, help_for: dict[str, str] | None = None) -> None:
+    """Add the shared options *names* to a command, defaulting to the top-level's values."""
+    import argparse
+
+    helps = {
+        "--json": "print JSON",
+        "--explain": "say where each answer came from",
+        "--fixture": "detect from a recorded machine instead of this one",
+        "--namespace": argparse.SUPPRESS,
+        "--quiet": "do not print warnings",
+        "--verbose": argparse.SUPPRESS,
+        **(help_for or {}),
+    }
+    spellings = {"--quiet": ("-q", "--quiet"), "--verbose": ("-v", "--verbose")}
+    for name in names:
+        kwargs: dict[str, object] = {"default": argparse.SUPPRESS, "help": helps[name]}
+        if name in ("--fixture",):
+            kwargs["metavar"] = "DIR"
+        elif name == "--namespace":
+            kwargs.update(metavar="NS", action="append")
+        else:
+            kwargs["action"] = "store_true"
+        parser.add_argument(*spellings.get(name, (name,)), **kwargs)  # type: ignore[arg-type]
+
+
+# -- the profile and record -------------------------------------------------------------
+
+
+def define(parser: argparse.ArgumentParser, command: str) -> None:
+    """``record DIR``."""
+    parser.add_argument("directory", metavar="DIR", help="a new directory to create")
+    parser.set_defaults(run=_record)
 
 
 def _probe_for(args: argparse.Namespace) -> Probe:
@@ -89,7 +187,7 @@ def _print_warnings(messages: list[str], quiet: bool) -> None:
     if quiet:
         return
     for message in messages:
-        print(f"variant-detect: warning: {message}", file=sys.stderr)
+        print(f"{PROG}: warning: {message}", file=sys.stderr)
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -100,10 +198,7 @@ def _show(args: argparse.Namespace) -> int:
     _print_warnings(profile.all_warnings(), args.quiet)
     if args.verbose:
         for detection in profile.detections:
-            print(
-                f"variant-detect: {detection.namespace}: {detection.seconds * 1000:.2f} ms",
-                file=sys.stderr,
-            )
+            print(f"{PROG}: {detection.namespace}: {detection.seconds * 1000:.2f} ms", file=sys.stderr)
     if args.json:
         from variant_detect._profile import dumps
 
@@ -116,10 +211,14 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _record(args: argparse.Namespace) -> int:
+    import time
+
+    from variant_detect._newdir import check_new_directory
     from variant_detect._record import RecordingProbe, write_fixture
 
     if args.fixture is not None:
-        raise _BadInput("record probes this machine; it cannot be combined with --fixture")
+        raise BadInput("record probes this machine; it cannot be combined with --fixture")
+    check_new_directory(args.directory, "record")
     from variant_detect._profile import build_profile
     from variant_detect._text import machine_summary
 
@@ -130,121 +229,48 @@ def _record(args: argparse.Namespace) -> int:
         **recording.identity.as_dict(),
         "python_bits": 64 if sys.maxsize > 2**32 else 32,
         "summary": machine_summary(recording.live),
-        "recorded_by": f"variant-detect {__version__}",
+        "recorded_by": f"{PROG} {__version__}",
         "recorded_on": time.strftime("%Y-%m-%d", time.gmtime()),
         "providers": {d.namespace: f"{d.distribution} {d.version}" for d in profile.detections},
     }
     write_fixture(args.directory, recording, metadata)
-    print(f"variant-detect: wrote fixture {args.directory}", file=sys.stderr)
+    print(f"{PROG}: wrote fixture {args.directory}", file=sys.stderr)
     return EXIT_OK
 
 
-class _BadInput(VariantDetectError, ValueError):
-    pass
-
-
-# Options that take a value, ours and the resolver's, so that in
-# `variant-detect --profile FILE rank x.json` the word FILE is not mistaken
-# for the command.
-_VALUE_OPTIONS = frozenset(
-    {
-        "--fixture",
-        "--namespace",
-        "--profile",
-        "--index-url",
-        "-i",
-        "--extra-index-url",
-        "--find-links",
-        "-f",
-        "--variant",
-        "--namespace-priority",
-        "--variants-toml",
-        "--allow-provider",
-        "--installer",
-        "--python",
-        "--dest",
-        "--enable-optional",
-    }
-)
-
-
-def _external(argv: list[str]) -> tuple[str, int] | None:
-    """The first word naming an external command (and its index), if any."""
-    for index, word in enumerate(argv):
-        if word in EXTERNAL_COMMANDS and (index == 0 or argv[index - 1] not in _VALUE_OPTIONS):
-            return word, index
-        if word == "record" and (index == 0 or argv[index - 1] not in _VALUE_OPTIONS):
-            return None
-    return None
-
-
-_FLAGS = {
-    "--json": "json",
-    "--explain": "explain",
-    "-q": "quiet",
-    "--quiet": "quiet",
-    "-v": "verbose",
-    "--verbose": "verbose",
-    "--slow-discovery": "slow_discovery",
-}
-
-
-def _fast_args(words: list[str]) -> argparse.Namespace | None:
-    """Parse the common profile command lines without argparse.
-
-    argparse (with gettext, locale and shutil, which it pulls in) costs ~6 ms
-    of a ~35 ms run. Anything this does not recognise (--help, --version,
-    `record`, a typo) returns None and goes to argparse, which stays the
-    reference: a test checks that both agree.
-    """
-    from types import SimpleNamespace
-
-    args: dict[str, Any] = dict.fromkeys(_FLAGS.values(), False)
-    args.update(fixture=None, namespace=None, command=None)
-    index = 0
-    while index < len(words):
-        word = words[index]
-        name, eq, value = word.partition("=")
-        if word in _FLAGS:
-            args[_FLAGS[word]] = True
-        elif name in ("--fixture", "--namespace"):
-            if not eq:
-                index += 1
-                if index == len(words):
-                    return None
-                value = words[index]
-            if name == "--fixture":
-                args["fixture"] = value
-            else:
-                args["namespace"] = [*(args["namespace"] or []), value]
-        else:
-            return None
-        index += 1
-    if args["quiet"] and args["verbose"]:
-        return None  # argparse reports the conflict
-    return SimpleNamespace(**args)  # type: ignore[return-value]
+# -- running ----------------------------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    external = _external(words)
-    if external is not None:
-        command, index = external
-        # __import__ rather than importlib: importlib/__init__ costs ~0.5 ms here.
-        module = __import__(EXTERNAL_COMMANDS[command], fromlist=["main"])
-        result: int = module.main(command, words[:index] + words[index + 1 :])
-        return result
-    args = _fast_args(words) or _parser().parse_args(words)
     try:
-        if args.command == "record":
-            return _record(args)
-        return _show(args)
-    except (VariantDetectError, FileExistsError) as exc:
-        # User input we cannot use (a fixture that is not there, a bad file):
-        # one clear line and a non-zero exit, never a traceback.
-        print(f"variant-detect: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        try:
+            args = parser().parse_args(words)
+        except SystemExit as exc:  # --help, --version (0) or argparse's usage error (2)
+            return exc.code if isinstance(exc.code, int) else EXIT_OK
+        run: Callable[[argparse.Namespace], int] = getattr(args, "run", _show)
+        return run(args)
+    except KeyboardInterrupt:
+        return interrupted()
+    except (CommandError, ValueError) as exc:
+        # Input we cannot use, an index that failed, an installer that failed:
+        # one clear line naming it and the documented status, never a
+        # traceback. ValueErrors are bad input: ours (BadInput, the runtime's
+        # FixtureError and InvalidConfigError) and the standard library's
+        # parsers the commands call on user data.
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exit_code(exc)
+
+
+def interrupted() -> int:
+    """Ctrl-C: one line and the shell's status for SIGINT (128 + 2)."""
+    print(f"\n{PROG}: interrupted", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 def entry() -> None:
-    sys.exit(main())
+    try:
+        status = main()
+    except KeyboardInterrupt:  # between main's frames (an import, a finally)
+        status = interrupted()
+    sys.exit(status)

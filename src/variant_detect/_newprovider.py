@@ -20,16 +20,13 @@ from __future__ import annotations
 import os
 import sys
 
-from variant_detect_runtime import VariantDetectError, is_name
+from variant_detect._exit import EXIT_OK, BadInput, CommandError
+from variant_detect._newdir import cannot_create
+from variant_detect_runtime import is_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_BAD_INPUT = 2
 
 #: The template's own name and namespace; every spelling below is renamed.
 TEMPLATE_NAME = "fictional_hw"
@@ -43,7 +40,7 @@ _SKIPPED_DIRS = frozenset({"__pycache__", "build", "dist", ".pytest_cache", ".my
 _SKIPPED_SUFFIXES = (".pyc", ".egg-info")
 
 
-class TemplateError(VariantDetectError, ValueError):
+class TemplateError(BadInput):
     """Bad input for the renderer: a name, a destination, a missing template."""
 
 
@@ -164,7 +161,10 @@ def render(name: str, namespace: str | None = None, dest: str | None = None) -> 
     _check_destination(dest)
     template = template_dir()
     parent = os.path.dirname(os.path.abspath(dest))
-    temporary = tempfile.mkdtemp(prefix=f".{os.path.basename(os.path.abspath(dest))}-", dir=parent)
+    try:
+        temporary = tempfile.mkdtemp(prefix=f".{os.path.basename(os.path.abspath(dest))}-", dir=parent)
+    except OSError as exc:
+        raise cannot_create(dest, "new-provider --dest", exc) from None
     try:
         markers = _write_tree(template, temporary, replacements(name, namespace))
         umask = os.umask(0)
@@ -173,25 +173,29 @@ def render(name: str, namespace: str | None = None, dest: str | None = None) -> 
         if os.path.isdir(dest):
             os.rmdir(dest)  # empty, checked above
         os.rename(temporary, dest)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(temporary, ignore_errors=True)
+        if isinstance(exc, OSError):  # a full disk, say: not the user's input (exit 1)
+            raise CommandError(f"cannot write {dest}: {exc.strerror or exc}; nothing was left behind") from None
         raise
     return dest, markers
 
 
-def _parser() -> argparse.ArgumentParser:
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="variant-detect new-provider",
-        description="Create a new provider distribution from variant-detect's template "
-        "(a working provider for a fictional device, with tests and fixtures).",
+def define(parser: argparse.ArgumentParser, command: str) -> None:
+    """The arguments of ``new-provider``; called by variant_detect._cli."""
+    parser.description = (
+        "Create a new provider distribution from variant-detect's template "
+        "(a working provider for a fictional device, with tests and fixtures)."
     )
     parser.add_argument("name", metavar="NAME", help="provider name (distribution variant-detect-NAME)")
-    parser.add_argument("--namespace", metavar="NS", help="variant namespace (default: NAME)")
+    parser.add_argument(
+        "--namespace", metavar="NS", dest="provider_namespace", help="variant namespace (default: NAME)"
+    )
     parser.add_argument("--dest", metavar="DIR", help="new directory to create (default: ./variant-detect-NAME)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="do not print the next steps")
-    return parser
+    from variant_detect._cli import shared
+
+    shared(parser, "--quiet", help_for={"--quiet": "do not print the next steps"})
+    parser.set_defaults(run=run)
 
 
 def _next_steps(dest: str, markers: int) -> str:
@@ -206,21 +210,9 @@ def _next_steps(dest: str, markers: int) -> str:
     )
 
 
-def main(command: str, argv: Sequence[str]) -> int:
-    """Entry point from the ``variant-detect`` CLI; *argv* lacks the command word."""
-    try:
-        args = _parser().parse_args(list(argv))
-    except SystemExit as exc:  # --help, or argparse's own usage error
-        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
-    try:
-        dest, markers = render(args.name, args.namespace, args.dest)
-    except TemplateError as exc:
-        print(f"variant-detect {command}: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except OSError as exc:
-        where = args.dest or distribution_name(args.name)
-        print(f"variant-detect {command}: error: cannot write {where}: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+def run(args: argparse.Namespace) -> int:
+    """``variant-detect new-provider``; a bad name or destination raises BadInput (exit 2)."""
+    dest, markers = render(args.name, args.provider_namespace, args.dest)
     if not args.quiet:
         sys.stdout.write(_next_steps(dest, markers))
     return EXIT_OK

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from variant_detect_runtime import (
     DEFAULT_READ_LIMIT,
     DEFAULT_TIMEOUT,
-    FixtureError,
     Library,
     LibraryCallError,
     LiveProbe,
@@ -235,21 +234,30 @@ def write_fixture(
     directory: str, recording: RecordingProbe, metadata: dict[str, Any], redactor: Redactor | None = None
 ) -> None:
     """Write *recording* as a fixture at *directory*, atomically (all or nothing)."""
-    if os.path.exists(directory):
-        raise FixtureError(f"{directory}: already exists; record into a new directory")
+    from variant_detect._newdir import cannot_create, check_new_directory
+
+    check_new_directory(directory, "record")
     redactor = redactor or Redactor(_hostnames())
     if _BOOT_ID in recording.files:
         boot_id = recording.files[_BOOT_ID].decode("ascii", "replace").strip()
         redactor.secret(boot_id.lower(), "boot-id")
     _learn_all(recording, redactor)
     parent = os.path.dirname(os.path.abspath(directory))
-    os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=".record-", dir=parent)
+    try:
+        os.makedirs(parent, exist_ok=True)
+        staging = tempfile.mkdtemp(prefix=".record-", dir=parent)
+    except OSError as exc:
+        raise cannot_create(directory, "record", exc) from None
     try:
         _write_tree(staging, recording, metadata, redactor)
         os.rename(staging, directory)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):  # a full disk, say: not the user's input (exit 1)
+            from variant_detect._exit import CommandError
+
+            reason = exc.strerror or exc
+            raise CommandError(f"record {directory}: cannot write: {reason}; nothing was left behind") from None
         raise
 
 

@@ -21,8 +21,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from variant_detect._exit import BadInput, IndexFailure, MetadataError
 from variant_detect._resolver import _config, _index, _metadata
-from variant_detect._resolver._errors import BadInput, IndexFailure, MetadataError
 from variant_detect._resolver._supported import load_profile
 from variant_detect._resolver._wheels import read_variant_json
 

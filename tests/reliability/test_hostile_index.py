@@ -24,9 +24,9 @@ import pytest
 
 _MEASURE = r"""
 import json, sys, time
-from variant_detect._resolver.cli import main
+from variant_detect._cli import main
 start = time.perf_counter()
-rc = main(sys.argv[1], sys.argv[2:])
+rc = main(sys.argv[1:])
 seconds = time.perf_counter() - start
 # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so it would report
 # the forking test process's peak; VmHWM belongs to this address space only.

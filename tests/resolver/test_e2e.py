@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from variant_detect._resolver._errors import EXIT_BAD_INPUT, EXIT_INDEX, EXIT_NO_MATCH, EXIT_OK
+from variant_detect._exit import EXIT_BAD_INPUT, EXIT_INDEX, EXIT_NO_MATCH, EXIT_OK
 
 BIN = Path(sys.executable).parent
 UV = str(BIN / "uv")

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from variant_detect._resolver._errors import EXIT_INDEX, EXIT_OK
+from variant_detect._exit import EXIT_INDEX, EXIT_OK
 
 BIN = Path(sys.executable).parent
 CLI = str(BIN / "variant-detect")

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from variant_detect._resolver._errors import EXIT_OK
+from variant_detect._exit import EXIT_OK
 
 
 def _load_build() -> Any:

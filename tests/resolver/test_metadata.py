@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from variant_detect._exit import BadInput, MetadataError
 from variant_detect._resolver import _combine, _metadata
-from variant_detect._resolver._errors import BadInput, MetadataError
 from variant_detect_runtime import Feature
 
 NV_REQ = "nvidia-variant-provider>=0.0.1,<1.0.0"

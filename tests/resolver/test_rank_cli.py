@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from variant_detect._exit import EXIT_BAD_INPUT, EXIT_OK
 from variant_detect._resolver import _paths
 from variant_detect._resolver._cache import Cache
-from variant_detect._resolver._errors import EXIT_BAD_INPUT, EXIT_OK
 
 FIXTURES = Path(__file__).resolve().parents[2] / "hw_fixtures"
 

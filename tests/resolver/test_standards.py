@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from variant_detect._exit import EXIT_BAD_INPUT, EXIT_OK, MetadataError
 from variant_detect._resolver import _combine, _metadata, _schema
-from variant_detect._resolver._errors import EXIT_BAD_INPUT, EXIT_OK, MetadataError
 from variant_detect_runtime import Feature
 
 REPO = Path(__file__).resolve().parents[2]

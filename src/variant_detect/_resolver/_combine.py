@@ -12,7 +12,7 @@ would be one that no publisher declared.
 
 from __future__ import annotations
 
-from variant_detect._resolver._errors import MetadataError
+from variant_detect._exit import MetadataError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 
-from variant_detect._resolver._errors import BadInput
+from variant_detect._exit import BadInput
 from variant_detect._resolver._rank import Priorities
 from variant_detect_runtime import NAME_PATTERN, VALUE_PATTERN, is_name, is_value
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from variant_detect._resolver._errors import BadInput, IndexFailure
+from variant_detect._exit import BadInput, IndexFailure
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import sys
 
-from variant_detect._resolver._errors import BadInput, InstallerFailure
+from variant_detect._exit import BadInput, InstallerFailure
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

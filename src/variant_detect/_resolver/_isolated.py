@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sys
 
-from variant_detect._resolver._errors import InstallerFailure
+from variant_detect._exit import InstallerFailure
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -20,8 +20,8 @@ gracefully rather than fail outright):
 
 from __future__ import annotations
 
+from variant_detect._exit import MetadataError
 from variant_detect._resolver import _providers, _schema
-from variant_detect._resolver._errors import MetadataError
 from variant_detect._resolver._providers import ProviderSpec
 from variant_detect_runtime import is_name, is_value
 
@@ -233,7 +233,7 @@ def max_bytes(environ: dict[str, str] | None = None) -> int:
     try:
         return max(1, int(value))
     except ValueError:
-        from variant_detect._resolver._errors import BadInput
+        from variant_detect._exit import BadInput
 
         raise BadInput(f"{MAX_BYTES_ENV}: expected a number of bytes, got {value!r}") from None
 
@@ -271,7 +271,7 @@ def load(path: str, limit: int | None = None) -> VariantsMeta:
         with open(path, "rb") as handle:
             blob = handle.read(limit + 1)
     except OSError as exc:
-        from variant_detect._resolver._errors import BadInput
+        from variant_detect._exit import BadInput
 
         raise BadInput(f"{path}: cannot read: {exc.strerror or exc}") from None
     return loads(blob, path, limit)

@@ -19,8 +19,8 @@ from an index", step 5).
 
 from __future__ import annotations
 
+from variant_detect._exit import BadInput, MetadataError, NoMatch
 from variant_detect._resolver import _index, _metadata, _rank
-from variant_detect._resolver._errors import BadInput, MetadataError, NoMatch
 from variant_detect._resolver._wheels import WheelName, variants_json_name
 
 TYPE_CHECKING = False

@@ -9,7 +9,7 @@ optional ``optional``. Pre-PEP files keep ``enable-if``, ``install-time``,
 
 from __future__ import annotations
 
-from variant_detect._resolver._errors import MetadataError
+from variant_detect._exit import MetadataError
 from variant_detect._resolver._schema import (
     NAMES,
     Schema,

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def applicable(meta: VariantsMeta, spec: ProviderSpec, options: Options) -> list[Requirement]:
     """The ``requires`` entries whose markers hold here, parsed; a malformed one is a MetadataError."""
-    from variant_detect._resolver._errors import MetadataError
+    from variant_detect._exit import MetadataError
     from variant_detect._resolver._standins import parse_requires
 
     out = []

@@ -23,7 +23,7 @@ minor is accepted.
 
 from __future__ import annotations
 
-from variant_detect._resolver._errors import MetadataError
+from variant_detect._exit import MetadataError
 from variant_detect_runtime import NAME_PATTERN, VALUE_PATTERN, is_name, is_value
 
 TYPE_CHECKING = False

@@ -78,7 +78,7 @@ def load_profile(path: str) -> dict[str, list[Feature]]:
     """A profile saved by ``variant-detect --json`` (or written by hand: only ``profile`` is needed)."""
     import json
 
-    from variant_detect._resolver._errors import BadInput
+    from variant_detect._exit import BadInput
 
     try:
         with open(path, "rb") as handle:
@@ -93,7 +93,7 @@ def load_profile(path: str) -> dict[str, list[Feature]]:
 
 
 def parse_profile(data: object, path: str) -> dict[str, list[Feature]]:
-    from variant_detect._resolver._errors import BadInput
+    from variant_detect._exit import BadInput
     from variant_detect_runtime import check_features
 
     if not isinstance(data, dict) or not isinstance(data.get("profile"), dict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from variant_detect._resolver._errors import BadInput, MetadataError
+from variant_detect._exit import BadInput, MetadataError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

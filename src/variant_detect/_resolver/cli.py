@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import sys
 
-from variant_detect._resolver._errors import EXIT_BAD_INPUT, EXIT_OK, ResolverError
+from variant_detect._exit import EXIT_OK
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,14 +33,11 @@ PROG = "variant-detect"
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
+    from variant_detect._cli import shared
+
+    shared(parser, "--json", "--explain", "--quiet", "--verbose", "--fixture", "--namespace")
     add = parser.add_argument
-    add("--json", action="store_true", help="print JSON")
-    add("--explain", action="store_true", help="say where each namespace's values came from")
-    add("-q", "--quiet", action="store_true", help="do not print warnings")
-    add("-v", "--verbose", action="store_true", help=argparse_suppress())
-    add("--fixture", metavar="DIR", help="detect from a recorded machine instead of this one")
     add("--profile", metavar="FILE", help="use a profile saved by 'variant-detect --json' instead of detecting")
-    add("--namespace", metavar="NS", action="append", help=argparse_suppress())
     add(
         "--namespace-priority",
         metavar="NS",
@@ -54,12 +51,6 @@ def _common(parser: argparse.ArgumentParser) -> None:
     add("--no-cache", action="store_true", help="do not read or write cached provider answers")
 
 
-def argparse_suppress() -> str:
-    import argparse
-
-    return argparse.SUPPRESS
-
-
 def _choice_options(parser: argparse.ArgumentParser) -> None:
     add = parser.add_argument
     add("--index-url", "-i", metavar="URL", help="simple index (default: $PIP_INDEX_URL, $UV_INDEX_URL, PyPI)")
@@ -70,123 +61,26 @@ def _choice_options(parser: argparse.ArgumentParser) -> None:
     add("--no-variant", action="store_true", help="take the non-variant wheel")
 
 
-def _parser(command: str) -> argparse.ArgumentParser:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog=f"{PROG} {command}")
+def define(parser: argparse.ArgumentParser, command: str) -> None:
+    """The arguments of *command* (rank, pick, install or cache); called by variant_detect._cli."""
     if command == "rank":
-        parser.description = "Print the compatible variant labels of a variants.json, best first."
         parser.add_argument("file", metavar="VARIANTS_JSON")
         _common(parser)
-    elif command in ("pick", "install"):
-        if command == "pick":
-            parser.description = "Print the wheel the resolver would install, and why."
-            parser.add_argument("requirement", metavar="REQUIREMENT")
-        else:
-            parser.description = "Pick the right wheel of each package and install it with uv or pip."
-            parser.add_argument("requirements", metavar="PACKAGE", nargs="+")
-            parser.add_argument("--installer", choices=("auto", "uv", "pip"), default="auto")
-            parser.add_argument("--python", metavar="PYTHON", help="install into this interpreter's environment")
-            parser.add_argument("--dry-run", action="store_true", help="print the installer command only")
+    elif command == "pick":
+        parser.add_argument("requirement", metavar="REQUIREMENT")
+        _common(parser)
+        _choice_options(parser)
+    elif command == "install":
+        parser.add_argument("requirements", metavar="PACKAGE", nargs="+")
+        parser.add_argument("--installer", choices=("auto", "uv", "pip"), default="auto")
+        parser.add_argument("--python", metavar="PYTHON", help="install into this interpreter's environment")
+        parser.add_argument("--dry-run", action="store_true", help="print the installer command only")
         _common(parser)
         _choice_options(parser)
     else:
-        parser.description = "Manage cached provider answers."
         parser.add_argument("action", choices=("clear", "dir"))
         _common(parser)
-    return parser
-
-
-# -- the fast path: common command lines without argparse -------------------------------
-
-# argparse costs about 4.5 ms of a ~34 ms warm pick: itself, gettext and
-# locale (help strings are translated while the parser is built) and shutil
-# with its compression modules (the help formatter). The tables below mirror
-# _common and _choice_options for rank and pick; argparse stays the reference
-# (tests/resolver/test_fast_args.py checks both agree), and anything the fast
-# path does not know for certain (--help, abbreviations, -qv, -fDIR, --,
-# a value that looks like an option, a wrong number of positionals) goes to it.
-
-_FAST_FLAGS = {
-    "--json": "json",
-    "--explain": "explain",
-    "-q": "quiet",
-    "--quiet": "quiet",
-    "-v": "verbose",
-    "--verbose": "verbose",
-    "--no-cache": "no_cache",
-}
-_FAST_CHOICE_FLAGS = {"--no-index": "no_index", "--no-variant": "no_variant"}
-_FAST_VALUES = {"--fixture": "fixture", "--profile": "profile", "--variants-toml": "variants_toml"}
-_FAST_LISTS = {
-    "--namespace": "namespace",
-    "--namespace-priority": "namespace_priority",
-    "--allow-provider": "allow_provider",
-    "--enable-optional": "enable_optional",
-}
-_FAST_CHOICE_VALUES = {"--index-url": "index_url", "-i": "index_url"}
-_FAST_CHOICE_LISTS = {
-    "--extra-index-url": "extra_index_url",
-    "--find-links": "find_links",
-    "-f": "find_links",
-    "--variant": "variant",
-}
-_POSITIONAL = {"rank": "file", "pick": "requirement"}
-
-
-def _fast_tables(command: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """(flags, single values, repeatable values) of *command*."""
-    if command == "pick":
-        return (
-            {**_FAST_FLAGS, **_FAST_CHOICE_FLAGS},
-            {**_FAST_VALUES, **_FAST_CHOICE_VALUES},
-            {**_FAST_LISTS, **_FAST_CHOICE_LISTS},
-        )
-    return _FAST_FLAGS, _FAST_VALUES, _FAST_LISTS
-
-
-def _fast_args(command: str, words: list[str]) -> argparse.Namespace | None:
-    """``rank``/``pick`` options parsed without argparse, or None to let argparse decide."""
-    if command not in _POSITIONAL:
-        return None
-    flags, values, lists = _fast_tables(command)
-    args: dict[str, object] = dict.fromkeys(flags.values(), False)
-    args.update(dict.fromkeys(values.values()))
-    args.update({dest: [] for dest in lists.values()})
-    args["namespace"] = None  # argparse's default for an append option without default=
-    positionals: list[str] = []
-    index = 0
-    while index < len(words):
-        word = words[index]
-        index += 1
-        if not word.startswith("-") or word == "-":
-            positionals.append(word)
-            continue
-        if word in flags:
-            args[flags[word]] = True
-            continue
-        name, eq, value = word.partition("=")
-        if not name.startswith("--"):
-            eq = ""
-            name = word
-        if name not in values and name not in lists:
-            return None
-        if not eq:
-            if index == len(words) or words[index].startswith("-"):
-                return None
-            value = words[index]
-            index += 1
-        if name in values:
-            args[values[name]] = value
-        else:
-            dest = lists[name]
-            args[dest] = [*(args[dest] or []), value]  # type: ignore[misc]
-    if len(positionals) != 1:
-        return None
-    args[_POSITIONAL[command]] = positionals[0]
-    from types import SimpleNamespace
-
-    return SimpleNamespace(**args)  # type: ignore[return-value]
+    parser.set_defaults(run=_COMMANDS[command])
 
 
 # -- shared building blocks -----------------------------------------------------------
@@ -202,11 +96,11 @@ def _options(args: argparse.Namespace, cache: Cache) -> Options:
     from variant_detect._resolver._supported import Options, load_profile
 
     if args.fixture is not None and args.profile is not None:
-        from variant_detect._resolver._errors import BadInput
+        from variant_detect._exit import BadInput
 
         raise BadInput("--fixture and --profile both say which machine to resolve for; give one")
     if args.fixture is not None and not os.path.isdir(args.fixture):
-        from variant_detect._resolver._errors import BadInput
+        from variant_detect._exit import BadInput
 
         raise BadInput(f"--fixture {args.fixture}: not a directory")
     return Options(
@@ -296,7 +190,7 @@ def _index_args(args: argparse.Namespace) -> list[str]:
 
 
 def _request_for(args: argparse.Namespace, requirement: str, options: Options, prio: Priorities) -> object:
-    from variant_detect._resolver._errors import BadInput
+    from variant_detect._exit import BadInput
     from variant_detect._resolver._pick import Request
 
     if args.no_variant and args.variant:
@@ -460,22 +354,3 @@ def _cache_command(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"rank": _rank, "pick": _pick, "install": _install, "cache": _cache_command}
-
-
-def main(command: str, argv: list[str]) -> int:
-    """Run *command* with *argv* (the command line without the command word)."""
-    if command not in _COMMANDS:
-        print(f"{PROG}: error: unknown command {command!r}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        args = _fast_args(command, argv) or _parser(command).parse_args(argv)
-    except SystemExit as exc:  # argparse: --help (0) or a bad option (2)
-        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_BAD_INPUT
-    try:
-        return _COMMANDS[command](args)
-    except ResolverError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except ValueError as exc:  # core validation errors (InvalidConfigError, FixtureError, ...)
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
