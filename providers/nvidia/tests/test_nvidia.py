@@ -159,6 +159,32 @@ def test_bad_forced_cuda_is_a_warning_and_detection_goes_on(value: str) -> None:
         assert any(FORCE_CUDA in w and repr(value) in w for w in detection.warnings)
 
 
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        (FORCE_CUDA, "12.999999999"),  # the reference would list ~10**9 values and exhaust memory
+        (FORCE_CUDA, "12.99999"),  # 100,023 values in the reference
+        (FORCE_CUDA, "100.0"),
+        (FORCE_SM, "9.999999999"),
+        (FORCE_SM, "100.0"),
+    ],
+)
+def test_forced_numbers_beyond_the_bound_are_a_warning_and_ignored(variable: str, value: str) -> None:
+    detection = replay(PLUGIN, fixture("linux-x86_64-zen2-a100"), env={variable: value})
+    profile = detection.as_profile()
+    assert profile["cuda_version_lower_bound"][0] == "12.8" and profile["sm_arch"] == sm(8, 0)
+    assert any(variable in w and "at most 99" in w for w in detection.warnings)
+    assert detection.overrides == []
+
+
+def test_the_largest_forced_values_give_bounded_lists() -> None:
+    detection = replay(PLUGIN, fixture(EMPTY), env={FORCE_CUDA: "99.99", FORCE_SM: "99.99"})
+    profile = detection.as_profile()
+    assert profile["cuda_version_lower_bound"][:2] == ["99.99", "99.98"]
+    assert len(profile["cuda_version_lower_bound"]) == 100 + 1 + (99 - 11) * 22
+    assert len(profile["sm_arch"]) == 101 and "cuda_version_upper_bound" not in profile
+
+
 @pytest.mark.parametrize("value", ["9", "sm_90", "9.0a"])
 def test_bad_forced_sm_is_a_warning(value: str) -> None:
     detection = replay(PLUGIN, fixture("linux-x86_64-zen2-a100"), env={FORCE_SM: value})

@@ -45,6 +45,19 @@ def parse_driver_version(text: object) -> tuple[int, ...] | None:
     return numbers if 100 <= numbers[0] < 10_000 else None
 
 
+#: The largest major or minor number a FORCE variable may give: far above any
+#: CUDA release or compute capability, and it bounds every generated list to
+#: about 2,000 values (lower bound of a forced 99.99: 89 majors x 22 + 100).
+#: The reference lists one value per minor down from any number (100,023
+#: values for 12.99999; 12.999999999 exhausts memory): a divergence.
+FORCED_MAX = 99
+
+
+def within_bound(value: Version | None) -> bool:
+    """A parsed FORCE value that may be used: each number at most FORCED_MAX."""
+    return value is not None and max(value) <= FORCED_MAX
+
+
 def parse_forced_cuda(text: str) -> Version | None:
     """What packaging's Version would give as (major, minor) for plain release numbers."""
     body = text.strip()

@@ -5,11 +5,24 @@ version (not range-checked, as in the reference) and
 ``NV_VARIANT_PROVIDER_FORCE_SM_ARCH`` the highest compute capability (only
 the 5.0 floor is checked). A value the reference would not parse is a warning
 and detection stands. ``sm_arch`` needs a CUDA version, forced or detected.
+
+Each number of a forced value must be at most FORCED_MAX, else it is a
+warning and ignored: a divergence from the reference, which lists one value
+per minor down from it (100,023 values for ``12.99999``; ``12.999999999``
+exhausts memory).
 """
 
 from __future__ import annotations
 
-from variant_detect_nvidia._decode import LOWER, SM, UPPER, parse_forced_cuda, parse_forced_sm
+from variant_detect_nvidia._decode import (
+    FORCED_MAX,
+    LOWER,
+    SM,
+    UPPER,
+    parse_forced_cuda,
+    parse_forced_sm,
+    within_bound,
+)
 from variant_detect_nvidia._parse import bound_features, sm_feature
 from variant_detect_nvidia._probe import FORCE_CUDA_ENV, FORCE_SM_ENV
 
@@ -30,7 +43,14 @@ def forced(
         return None
     value = parser(text)
     if value is None:
-        report.warn(variable, f"expected {expected}, got {text!r}; ignored")
+        report.warn(variable, f"expected {expected}, got {text[:40]!r}; ignored")
+        return None
+    if not within_bound(value):
+        report.warn(
+            variable,
+            f"{value[0]}.{value[1]}: each number must be at most {FORCED_MAX} (the value lists run down "
+            f"from it, one value per minor); ignored",
+        )
         return None
     checked = "not range-checked" if variable == FORCE_CUDA_ENV else "only the 5.0 floor is checked"
     report.override(variable, text, f"{value[0]}.{value[1]} used instead of detection ({checked})")

@@ -17,6 +17,7 @@ from variant_detect_nvidia._decode import (
     UPPER,
     parse_forced_cuda,
     parse_forced_sm,
+    within_bound,
 )
 from variant_detect_runtime import Feature
 
@@ -85,8 +86,8 @@ def parse(raw: RawSources, tables: Tables, report: Report) -> list[Feature]:
     (``_override.apply``) supplies it, and reports the override. With a forced
     CUDA version, ``sm_arch`` comes without bounds, which the hook adds.
     """
-    cuda_forced = raw.force_cuda is not None and parse_forced_cuda(raw.force_cuda) is not None
-    sm_forced = raw.force_sm is not None and parse_forced_sm(raw.force_sm) is not None
+    cuda_forced = raw.force_cuda is not None and within_bound(parse_forced_cuda(raw.force_cuda))
+    sm_forced = raw.force_sm is not None and within_bound(parse_forced_sm(raw.force_sm))
     found = interpret(raw, tables, report) if not (cuda_forced and sm_forced) else Found()
     umd = None if cuda_forced else _detected_umd(found, tables, report)
     if umd is None and not cuda_forced:
