@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from variant_detect._exit import BadInput, CommandError
 from variant_detect._record import RecordingProbe, Redactor, write_fixture
-from variant_detect_runtime import Feature, FixtureError, Probe, Provider, ReplayProbe, Report
+from variant_detect_runtime import Feature, Probe, Provider, ReplayProbe, Report
 
 UUID = "GPU-8a1b2c3d-1111-2222-3333-444455556666"
 OTHER = "GPU-9f9f9f9f-aaaa-bbbb-cccc-ddddeeeeffff"
@@ -108,7 +109,7 @@ def test_listed_entries_become_stand_ins(machine: str, tmp_path: Path) -> None:
 def test_recording_never_overwrites(machine: str, tmp_path: Path) -> None:
     out = tmp_path / "linux-x86_64-spy"
     out.mkdir()
-    with pytest.raises(FixtureError, match="already exists"):
+    with pytest.raises(BadInput, match="already exists"):
         _record(machine, str(out))
 
 
@@ -119,8 +120,9 @@ def test_failed_write_leaves_nothing(machine: str, tmp_path: Path, monkeypatch: 
         raise OSError("disk full")
 
     monkeypatch.setattr(record, "_write_json_parts", boom)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(CommandError, match="cannot write: disk full; nothing was left behind") as info:
         _record(machine, str(tmp_path / "out"))
+    assert info.value.exit_code == 1  # the machine's fault, not the user's input
     assert sorted(os.listdir(tmp_path)) == ["machine"]
 
 

@@ -166,8 +166,13 @@ def define(parser: argparse.ArgumentParser, command: str) -> None:
 def _probe_for(args: argparse.Namespace) -> Probe:
     from variant_detect_runtime import FIXTURE_ENV, ReplayProbe, default_probe
 
-    if args.fixture is not None:
-        probe = ReplayProbe(args.fixture)
+    fixture = args.fixture or os.environ.get(FIXTURE_ENV)
+    if fixture:
+        try:
+            probe = ReplayProbe(fixture)
+        except ValueError as exc:
+            option = "--fixture" if args.fixture else FIXTURE_ENV
+            raise BadInput(f"{option} {fixture}: {exc}") from None
         # Our providers read the fixture through the probe we hand them; the
         # variable lets anything they start (a helper subprocess) see it too.
         os.environ[FIXTURE_ENV] = probe.directory

@@ -41,6 +41,7 @@ ROWS = [
     ("concurrent cache write+read rounds", "write-then-read rounds across those processes"),
     ("overrides checked visible", "environment overrides and profiles checked in --json and --explain"),
     ("trust checks", "consent, record and cache secret checks"),
+    ("bad user inputs tried", "bad options, variables, files, fixtures, destinations, Ctrl-C: one line, exit 2 or 130"),
 ]  # fmt: skip
 LOST = [
     ("failed", "crashes or undocumented exceptions (failed tests)"),

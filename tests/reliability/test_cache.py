@@ -15,6 +15,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,6 +59,30 @@ def test_corrupt_entry_is_a_miss_with_a_warning(name: str, tmp_path: Path, tally
     assert got is None or got == FEATURES, got
     cache.put(digest, material, FEATURES)  # rewritten, atomically
     assert Cache(str(tmp_path)).get(digest, material) == FEATURES
+
+
+WRONG_SHAPES: dict[str, Callable[[dict[str, Any]], object]] = {
+    "values a string": lambda f: [["level", "v2", False]],
+    "value breaks the naming rule": lambda f: [["level", ["V 3"], False]],
+    "values empty": lambda f: [["level", [], False]],
+    "multi_value not a bool": lambda f: [["level", ["v3"], "yes"]],
+    "feature name a number": lambda f: [[3, ["v3"], False]],
+    "feature listed twice": lambda f: [*f, f[0]],
+    "features an object": lambda f: {"level": ["v3"]},
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_SHAPES))
+def test_valid_json_of_the_wrong_shape_is_a_miss_with_a_warning(name: str, tmp_path: Path, tally: Counter[str]) -> None:
+    """Edited into valid JSON that breaks the model: validated like any input, never trusted."""
+    cache = Cache(str(tmp_path))
+    data = json.loads(_valid_blob(cache))
+    digest, material, path = _entry(cache)
+    data["features"] = WRONG_SHAPES[name](data["features"])
+    path.write_text(json.dumps(data))
+    tally["cache corruptions tried"] += 1
+    assert cache.get(digest, material) is None
+    assert any(str(path) in w and "corrupt" in w for w in cache.warnings), cache.warnings
 
 
 def test_unwritable_directory_is_a_warning(tmp_path: Path, tally: Counter[str]) -> None:

@@ -20,8 +20,8 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from variant_detect._exit import EXIT_BAD_INPUT, EXIT_OK
 from variant_detect._resolver import _abi, _metadata
-from variant_detect._resolver._errors import EXIT_BAD_INPUT, EXIT_OK
 from variant_detect._resolver._supported import Outcome
 from variant_detect_runtime import Feature
 
@@ -134,7 +134,7 @@ def test_same_command_respects_the_requirement(
 
 @pytest.mark.parametrize("value", ["base_lib", "base_lib==", "==1", "base_lib==not.a.version"])
 def test_bad_override_is_bad_input(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from variant_detect._resolver._errors import BadInput
+    from variant_detect._exit import BadInput
 
     monkeypatch.setenv(_abi.OVERRIDE_ENV, value)
     with pytest.raises(BadInput, match=_abi.OVERRIDE_ENV):

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from variant_detect._exit import EXIT_BAD_INPUT, EXIT_OK
 from variant_detect._resolver import _markers
-from variant_detect._resolver._errors import EXIT_BAD_INPUT, EXIT_OK
 
 BIN = Path(sys.executable).parent
 CLI = str(BIN / "variant-detect")
@@ -166,7 +166,7 @@ def test_metadata_keeps_everything_else_byte_for_byte() -> None:
 
 
 def test_bad_marker_in_metadata_names_the_wheel_and_line() -> None:
-    from variant_detect._resolver._errors import BadInput
+    from variant_detect._exit import BadInput
 
     expected = r"p\.whl: Requires-Dist: d; variant_features == \"x\": .*variant_features is a set; expected"
     with pytest.raises(BadInput, match=expected):
@@ -253,8 +253,8 @@ def test_uv_gets_the_variant_dependency_picked_here(uv: str, mk_dist: Path, tmp_
 def test_target_marker_environment_is_the_target_interpreters(tmp_path: Path) -> None:
     from packaging.markers import default_environment
 
+    from variant_detect._exit import BadInput
     from variant_detect._resolver import _deps
-    from variant_detect._resolver._errors import BadInput
 
     env = {**os.environ, "UV_CACHE_DIR": str(tmp_path / "uv-cache"), "UV_NO_CONFIG": "1"}
     python = _venv(str(BIN / "uv"), tmp_path / "venv", env)

@@ -14,6 +14,7 @@ needs it: this module is on the start-up path of every install.
 from __future__ import annotations
 
 import os
+import sys
 
 from variant_detect_runtime._errors import (
     FixtureError,
@@ -381,8 +382,15 @@ class ReplayProbe(Probe):
         self._env = self._load_env(os.environ if overrides is None else overrides)
         self._env.update(extra_env or {})
         self._file_errors = self._load_file_errors()
-        self._commands: list[dict[str, Any]] | None = None
-        self._calls: dict[str, Any] | None = None
+        _check_links(self.directory)
+        # Loaded now, not on first use, so that a malformed file is the
+        # fixture error it is (exit 2) rather than one provider's warning.
+        self._commands: list[dict[str, Any]] | None = _check_commands(
+            self._optional_json("commands.json", list), os.path.join(self.directory, "commands.json")
+        )
+        self._calls: dict[str, Any] | None = _check_calls(
+            self._optional_json("calls.json", dict), os.path.join(self.directory, "calls.json")
+        )
 
     # -- loading -------------------------------------------------------------------
     def _optional_json(self, name: str, kind: type) -> Any:
@@ -432,6 +440,12 @@ class ReplayProbe(Probe):
         full = os.path.normpath(os.path.join(self.sysroot, relative))
         if full != self.sysroot and not full.startswith(self.sysroot + os.sep):
             raise ProbeError(f"{path!r} escapes the fixture's sysroot")
+        real = os.path.realpath(full)
+        home = os.path.realpath(self.directory)
+        if real != home and not real.startswith(home + os.sep):  # a link planted after loading
+            raise FixtureError(
+                f"{full}: a symbolic link that leaves the fixture (to {real}); replay reads only the fixture"
+            )
         return full
 
     def _raise_recorded_error(self, path: str) -> None:
@@ -462,9 +476,7 @@ class ReplayProbe(Probe):
 
     # -- commands ---------------------------------------------------------------------
     def run(self, argv: Sequence[str], timeout: float = DEFAULT_TIMEOUT) -> CommandResult:
-        if self._commands is None:
-            self._commands = self._optional_json("commands.json", list) or []
-        for entry in self._commands:
+        for entry in self._commands or []:
             if entry.get("argv") == list(argv):
                 return self._command_answer(entry, argv, timeout)
         raise FileNotFoundError(2, "command not in fixture", argv[0])
@@ -489,10 +501,7 @@ class ReplayProbe(Probe):
         return Library(self, name)
 
     def _library_record(self, library: str) -> dict[str, Any]:
-        if self._calls is None:
-            data = self._optional_json("calls.json", dict) or {}
-            self._calls = data.get("libraries", {})
-        record = self._calls.get(library) if isinstance(self._calls, dict) else None
+        record = (self._calls or {}).get(library)
         if record is None:
             raise ProbeError(f"cannot load {library}: not present in fixture")
         load = record.get("load", "ok")
@@ -512,6 +521,61 @@ class ReplayProbe(Probe):
     @property
     def description(self) -> str:
         return f"fixture {self.directory}"
+
+
+_ONLY_FIXTURE = "replay reads nothing outside the fixture directory"
+
+
+def _check_links(directory: str) -> None:
+    """A symbolic link in a fixture must stay inside it: replay never reads this machine."""
+    home = os.path.realpath(directory)
+    for root, dirs, files in os.walk(directory):
+        for name in dirs + files:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):
+                continue
+            target = os.path.realpath(path)
+            if target != home and not target.startswith(home + os.sep):
+                raise FixtureError(
+                    f"{path}: a symbolic link to {os.readlink(path)!r} leaves the fixture; {_ONLY_FIXTURE}"
+                )
+
+
+def _check_commands(data: list[Any] | None, path: str) -> list[dict[str, Any]]:
+    for index, entry in enumerate(data or []):
+        where = f"{path}: entry {index}"
+        if not isinstance(entry, dict):
+            raise FixtureError(f"{where}: expected an object, got {type(entry).__name__}")
+        argv = entry.get("argv")
+        if not isinstance(argv, list) or not all(isinstance(word, str) for word in argv):
+            raise FixtureError(f"{where}: 'argv' must be a list of strings, got {argv!r:.80}")
+        for key in ("stdout", "stderr", "stdout_base64", "stderr_base64", "error"):
+            if key in entry and not isinstance(entry[key], str):
+                raise FixtureError(f"{where}: {key!r} must be a string, got {type(entry[key]).__name__}")
+        if not isinstance(entry.get("returncode", 0), int):
+            raise FixtureError(f"{where}: 'returncode' must be an integer, got {entry['returncode']!r:.80}")
+    return data or []
+
+
+def _check_calls(data: dict[str, Any] | None, path: str) -> dict[str, Any]:
+    libraries = (data or {}).get("libraries", {})
+    if not isinstance(libraries, dict):
+        raise FixtureError(f"{path}: 'libraries' must be an object, got {type(libraries).__name__}")
+    for library, record in libraries.items():
+        where = f"{path}: libraries.{library}"
+        if not isinstance(record, dict):
+            raise FixtureError(f"{where}: expected an object, got {type(record).__name__}")
+        calls = record.get("calls", [])
+        if not isinstance(calls, list):
+            raise FixtureError(f"{where}.calls: expected a list, got {type(calls).__name__}")
+        for index, call in enumerate(calls):
+            if not isinstance(call, dict) or not isinstance(call.get("function"), str):
+                raise FixtureError(
+                    f"{where}.calls[{index}]: expected an object with a 'function' name, got {call!r:.80}"
+                )
+            if not isinstance(call.get("args", []), list):
+                raise FixtureError(f"{where}.calls[{index}].args: expected a list, got {call['args']!r:.80}")
+    return libraries
 
 
 def _call_answer(library: str, call: dict[str, Any], timeout: float) -> Any:
@@ -548,6 +612,20 @@ def default_probe() -> Probe:
     key = fixture or ":live:"
     probe = _SHARED.get(key)
     if probe is None:
-        probe = ReplayProbe(fixture) if fixture else LiveProbe()
+        probe = _replay_from_environment(fixture) if fixture else LiveProbe()
         _SHARED[key] = probe
     return probe
+
+
+def _replay_from_environment(fixture: str) -> Probe:
+    """The fixture ``VARIANT_DETECT_FIXTURE`` names; a bad one ends the process with one line.
+
+    The caller here is a plugin host (variantlib's plugin subprocess), with no
+    one to hand an exception to but a traceback: bad user input is one line
+    naming the variable, and exit status 2, as on our own command line.
+    """
+    try:
+        return ReplayProbe(fixture)
+    except FixtureError as exc:
+        sys.stderr.write(f"variant-detect: error: {FIXTURE_ENV}={fixture}: {exc}\n")
+        raise SystemExit(2) from None

@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import sys
 
-from variant_detect._resolver._errors import BadInput
+from variant_detect._exit import BadInput
 from variant_detect_runtime import Feature
 
 TYPE_CHECKING = False

@@ -149,22 +149,18 @@ class Cache:
     def _decode(self, path: str, blob: bytes, material: str) -> list[Feature] | None:
         import json
 
-        from variant_detect_runtime import check_features
-
         try:
             data = json.loads(blob)
             if data["format"] != CACHE_FORMAT or data["key"] != material:
                 return None
             if time.time() - float(data["created"]) > TTL_SECONDS:
                 return None
-            features = data["features"]
-            if not isinstance(features, list):
-                raise TypeError("features is not a list")
             # Validated like any input: an entry edited into valid JSON of the
-            # wrong shape is a miss, not a trusted answer.
-            return check_features("cache", (tuple(f) if isinstance(f, list) else f for f in features))
+            # wrong shape ("level": "v2", a bad name) is a miss, not a trusted answer.
+            return _features(data["features"])
         except (ValueError, KeyError, TypeError, RecursionError) as exc:  # "[[[[..." -> RecursionError
-            self.warnings.append(f"cache: {path} is corrupt ({type(exc).__name__}); ignored and rewritten")
+            why = f"{type(exc).__name__}: {exc}" if isinstance(exc, ValueError) else type(exc).__name__
+            self.warnings.append(f"cache: {path} is corrupt ({why:.200}); ignored and rewritten")
             return None
 
     def put(self, digest: str, material: str, features: list[Feature]) -> None:
@@ -236,3 +232,16 @@ def _unlink(path: str) -> None:
 
     with contextlib.suppress(OSError):
         os.unlink(path)
+
+
+def _features(data: object) -> list[Feature]:
+    """A cached feature list: wrong shapes raise TypeError, broken names ValueError."""
+    from variant_detect_runtime import check_features
+
+    if not isinstance(data, list):
+        raise TypeError("features: expected a list")
+    for item in data:
+        # A string where the values go would pass as its characters ("v2" -> "v", "2").
+        if not isinstance(item, list) or len(item) != 3 or not isinstance(item[1], list):
+            raise TypeError("features: expected [name, [values], multi_value] items")
+    return check_features("cache", (tuple(item) for item in data))

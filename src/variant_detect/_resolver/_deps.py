@@ -16,7 +16,7 @@ the cost is one index page per dependency.
 
 from __future__ import annotations
 
-from variant_detect._resolver._errors import BadInput, IndexFailure, NoMatch
+from variant_detect._exit import BadInput, IndexFailure, NoMatch
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

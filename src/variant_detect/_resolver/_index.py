@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 TIMEOUT_ENV = "VARIANT_DETECT_TIMEOUT"
 DEFAULT_TIMEOUT = 15.0
+MAX_TIMEOUT = 86_400.0  # a day: a longer wait is a typo, and inf/huge values overflow the socket layer
 _ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 
 
@@ -45,9 +46,12 @@ def timeout() -> float:
     if not value:
         return DEFAULT_TIMEOUT
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
-        raise BadInput(f"{TIMEOUT_ENV}: expected seconds, got {value!r}") from None
+        raise BadInput(f"{TIMEOUT_ENV}: expected seconds, got {value!r:.40}") from None
+    if not 0 < seconds <= MAX_TIMEOUT:  # also NaN
+        raise BadInput(f"{TIMEOUT_ENV}: expected seconds above 0 and at most {MAX_TIMEOUT:g}, got {value!r:.40}")
+    return seconds
 
 
 def find_links(directory: str) -> list[Link]:

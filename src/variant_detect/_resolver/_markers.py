@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-from variant_detect._resolver._errors import BadInput
+from variant_detect._exit import BadInput
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

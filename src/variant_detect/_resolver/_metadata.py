@@ -230,12 +230,15 @@ def max_bytes(environ: dict[str, str] | None = None) -> int:
     value = (environ if environ is not None else os.environ).get(MAX_BYTES_ENV)
     if not value:
         return DEFAULT_MAX_BYTES
-    try:
-        return max(1, int(value))
-    except ValueError:
-        from variant_detect._exit import BadInput
+    from variant_detect._exit import BadInput
 
-        raise BadInput(f"{MAX_BYTES_ENV}: expected a number of bytes, got {value!r}") from None
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadInput(f"{MAX_BYTES_ENV}: expected a number of bytes, got {value!r:.40}") from None
+    if number < 1:
+        raise BadInput(f"{MAX_BYTES_ENV}: expected a positive number of bytes, got {value!r:.40}")
+    return number
 
 
 def loads(blob: bytes, source: str, limit: int | None = None) -> VariantsMeta:

@@ -94,7 +94,7 @@ def load_profile(path: str) -> dict[str, list[Feature]]:
 
 def parse_profile(data: object, path: str) -> dict[str, list[Feature]]:
     from variant_detect._exit import BadInput
-    from variant_detect_runtime import check_features
+    from variant_detect_runtime import check_features, check_name
 
     if not isinstance(data, dict) or not isinstance(data.get("profile"), dict):
         raise BadInput(f"{path}: profile: expected an object with a 'profile' object ({{ns: {{feature: [values]}}}})")
@@ -103,6 +103,10 @@ def parse_profile(data: object, path: str) -> dict[str, list[Feature]]:
         raise BadInput(f"{path}: schema: expected 1, got {schema!r}")
     out: dict[str, list[Feature]] = {}
     for ns, features in data["profile"].items():
+        try:
+            check_name("namespace", ns)
+        except ValueError as exc:
+            raise BadInput(f"{path}: profile: {exc}") from None
         if not isinstance(features, dict):
             raise BadInput(f"{path}: profile.{ns}: expected an object of feature -> [values], got {features!r}")
         for feat, values in features.items():
@@ -119,7 +123,8 @@ def parse_profile(data: object, path: str) -> dict[str, list[Feature]]:
 # -- enable-if ------------------------------------------------------------------------
 
 
-def _marker_true(expression: str, probe: Probe | None) -> bool:
+def _marker_true(expression: str, probe: Probe | None) -> bool | None:
+    """The marker's value on this machine (or the fixture's); None if it is not a valid marker."""
     from packaging.markers import InvalidMarker, Marker, default_environment
 
     env: dict[str, str] = {k: str(v) for k, v in default_environment().items()}
@@ -132,7 +137,7 @@ def _marker_true(expression: str, probe: Probe | None) -> bool:
     try:
         return Marker(expression).evaluate(env)
     except InvalidMarker:
-        return False
+        return None
 
 
 # -- choosing an installed provider ---------------------------------------------------
@@ -233,9 +238,17 @@ def _answered_without_plugin(
     ns: str, spec: ProviderSpec | None, options: Options, outcome: Outcome, probe: Probe | None, *, meta: VariantsMeta
 ) -> bool:
     """Steps 1-3: namespace off, static values, or a saved profile (True = settled)."""
-    if spec is not None and spec.enable_if and not _marker_true(spec.enable_if, probe):
-        outcome.explanations.append(f"{ns}: off (enable-if {spec.enable_if!r} is false here)")
-        return True
+    if spec is not None and spec.enable_if:
+        enabled = _marker_true(spec.enable_if, probe)
+        if enabled is None:
+            outcome.warnings.append(
+                f"providers.{ns}.enable-if: {spec.enable_if!r:.80} is not a valid environment marker; "
+                f"{ns} is off (variants using it are skipped)"
+            )
+            return True
+        if not enabled:
+            outcome.explanations.append(f"{ns}: off (enable-if {spec.enable_if!r} is false here)")
+            return True
     if spec is not None and spec.optional and ns not in options.enable_optional:
         outcome.explanations.append(f"{ns}: off (optional provider; enable with --enable-optional {ns})")
         return True
@@ -299,6 +312,7 @@ def supported_for(meta: VariantsMeta, options: Options) -> Outcome:
             outcome.warnings.append(not_trusted(ns, wanted, untrusted))
         else:
             isolated.append((spec, wanted))
+    _check_enabled(meta, options, outcome)
     if to_detect:
         _detect(to_detect, options, outcome)
     if options.cache is not None:
@@ -315,6 +329,13 @@ def supported_for(meta: VariantsMeta, options: Options) -> Outcome:
             f"{spec.namespace}: {', '.join(r.text for r in wanted)} run in an isolated environment"
         )
     return outcome
+
+
+def _check_enabled(meta: VariantsMeta, options: Options, outcome: Outcome) -> None:
+    """--enable-optional NS for a namespace the file has no optional provider for does nothing: say so."""
+    optional = {ns for ns, spec in meta.providers.items() if spec.optional}
+    for ns in sorted(options.enable_optional - optional):
+        outcome.warnings.append(f"--enable-optional {ns}: no optional provider of that namespace here; ignored")
 
 
 def builtin_supported(ns: str, spec: ProviderSpec, outcome: Outcome) -> None:

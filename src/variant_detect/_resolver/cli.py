@@ -107,7 +107,7 @@ def _options(args: argparse.Namespace, cache: Cache) -> Options:
         fixture=args.fixture,
         profile=load_profile(args.profile) if args.profile else None,
         allow=frozenset(args.allow_provider),
-        enable_optional=frozenset(args.enable_optional),
+        enable_optional=frozenset(_namespaces("--enable-optional", args.enable_optional)),
         cache=cache,
         installer_args=_index_args(args) if hasattr(args, "find_links") else [],
     )
@@ -116,8 +116,22 @@ def _options(args: argparse.Namespace, cache: Cache) -> Options:
 def _priorities(args: argparse.Namespace) -> Priorities:
     from variant_detect._resolver._config import load_user
 
-    names = [n.strip() for item in args.namespace_priority for n in item.split(",") if n.strip()]
+    names = _namespaces("--namespace-priority", args.namespace_priority)
     return load_user(args.variants_toml).before(names)
+
+
+def _namespaces(option: str, items: list[str]) -> list[str]:
+    """Comma-separated namespaces of a repeatable option; one that breaks the naming rule is bad input."""
+    from variant_detect._exit import BadInput
+    from variant_detect._names import NAME_PATTERN, check_name
+
+    names = [n.strip() for item in items for n in item.split(",") if n.strip()]
+    for name in names:
+        try:
+            check_name("namespace", name)
+        except ValueError:
+            raise BadInput(f"{option} {name!r}: a namespace matches {NAME_PATTERN}") from None
+    return names
 
 
 def _warn(messages: list[str], quiet: bool) -> None:
@@ -203,8 +217,10 @@ def _pick_all(
     args: argparse.Namespace, requirements: list[str], *, installing: bool = False
 ) -> tuple[list[Choice], Sources, Callable[..., Choice]]:
     from variant_detect._resolver._abi import Context
+    from variant_detect._resolver._index import timeout
     from variant_detect._resolver._pick import Sources, parse_requirement, pick
 
+    timeout()  # a bad VARIANT_DETECT_TIMEOUT is bad input before any work, used or not
     cache = _cache(args)
     options = _options(args, cache)
     # abi_dependency: the target interpreter, and what this same command installs (install only).
