@@ -192,6 +192,23 @@ def test_an_invalid_enable_if_marker_is_a_warning_naming_it(tmp_path: Path, tall
     assert "providers.x86_64.enable-if: 'os_name ==== x' is not a valid environment marker" in done.stderr
 
 
+def test_an_invalid_requirement_is_named_not_offered_to_allow(tmp_path: Path, tally: Counter[str]) -> None:
+    data = json.loads(json.dumps(VARIANTS))
+    data["providers"]["x86_64"]["requires"] = ["!!!not a req"]
+    done = cli("rank", variants_file(tmp_path, data), "--fixture", str(HASWELL), "--no-cache")
+    tally["bad user inputs tried"] += 1
+    assert "providers.x86_64.requires: '!!!not a req' is not a valid requirement" in done.stderr, done.stderr
+    assert "--allow-provider" not in done.stderr
+
+
+def test_the_size_limit_message_gives_the_file_size(tmp_path: Path, tally: Counter[str]) -> None:
+    path = variants_file(tmp_path)
+    size = os.path.getsize(path)
+    done = cli("rank", path, "--fixture", str(HASWELL), env={"VARIANT_DETECT_MAX_METADATA_BYTES": "50"})
+    tally["bad user inputs tried"] += 1
+    bad(done, path, f"file is {size} bytes, over the limit of 50 bytes", "VARIANT_DETECT_MAX_METADATA_BYTES")
+
+
 @pytest.mark.parametrize("namespace", ["X86 64", "", "x86-64"])
 def test_a_profile_namespace_that_breaks_the_rule_is_bad_input(
     namespace: str, tmp_path: Path, tally: Counter[str]

@@ -162,6 +162,26 @@ def test_install_with_pip(dist: Path, tmp_path: Path) -> None:
         next((python.parent.parent / SITE).glob("dummy_pkg-*.dist-info/variant.json")).read_text()
     )
     assert variant_json["providers"]["x86_64"]["requires"] == ["x86-64-variant-provider>=0.2,<0.3"]
+    # pip records where the wheel came from: the kept copy under the cache dir, which still exists.
+    direct = json.loads(next((python.parent.parent / SITE).glob("dummy_pkg-*.dist-info/direct_url.json")).read_text())
+    kept = Path(direct["url"].removeprefix("file://"))
+    assert kept.is_file() and kept.is_relative_to(os.environ["VARIANT_DETECT_CACHE_DIR"])
+
+
+def test_install_dry_run_prints_a_command_that_runs_as_printed(
+    index: str, tmp_path: Path, uv_env: dict[str, str]
+) -> None:
+    import shlex
+
+    python = uv_venv(tmp_path / "venv")
+    argv = ["install", "dummy-pkg", "--index-url", index, "--installer", "uv", "--python", str(python), "--dry-run"]
+    planned = cli(*argv, "--fixture", fixture("linux-x86_64-haswell"), env=uv_env)
+    assert planned.returncode == EXIT_OK, planned.stderr
+    command = shlex.split(planned.stdout)
+    wheels = [Path(word) for word in command if word.endswith(".whl")]
+    assert wheels and all(w.is_file() and w.is_relative_to(os.environ["VARIANT_DETECT_CACHE_DIR"]) for w in wheels)
+    subprocess.run(command, check=True, timeout=300, env={**os.environ, **uv_env})
+    assert installed_label(python) == "x86_64_v3_openblas"
 
 
 def test_old_installers_still_get_the_plain_wheel(
@@ -200,6 +220,34 @@ def test_sha256_mismatch_installs_nothing(bad_index: str, tmp_path: Path, uv_env
     assert "sha256 mismatch" in done.stderr
     assert "x86_64_v1.whl" in done.stderr
     assert not list((python.parent.parent / SITE).glob("dummy_pkg*"))
+    # pick does not download a remote wheel, and says so rather than implying it was checked.
+    picked = cli(
+        "pick",
+        "dummy-pkg",
+        "--index-url",
+        bad_index,
+        "--variant",
+        "x86_64_v1",
+        "--fixture",
+        fixture("linux-x86_64-core2"),
+    )
+    assert picked.returncode == EXIT_OK, picked.stderr
+    assert "  sha256: not checked: pick does not download a remote wheel (install checks it)" in picked.stdout
+
+
+def test_pick_checks_a_local_wheel_against_the_index(dist: Path, tmp_path: Path) -> None:
+    """A --find-links variant wheel whose variant.json disagrees with the index's: pick refuses it, as install does."""
+    import shutil
+
+    links = tmp_path / "links"
+    shutil.copytree(dist, links)
+    good = cli("pick", "dummy-pkg", "--find-links", str(links), "--fixture", fixture("linux-x86_64-haswell"))
+    assert good.returncode == EXIT_OK and "the wheel's variant.json agrees with the index" in good.stdout
+    chosen = links / good.stdout.splitlines()[0].rsplit("/", 1)[-1]
+    other = next(p for p in sorted(links.glob("dummy_pkg-*-x86_64_v*.whl")) if p != chosen)
+    shutil.copyfile(other, chosen)  # right name, another variant's contents
+    bad = cli("pick", "dummy-pkg", "--find-links", str(links), "--fixture", fixture("linux-x86_64-haswell"))
+    assert bad.returncode == EXIT_BAD_INPUT and chosen.name in bad.stderr, bad.stderr
 
 
 def test_index_that_times_out_is_named() -> None:

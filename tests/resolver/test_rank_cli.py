@@ -193,6 +193,19 @@ def test_live_answers_are_cached_and_cache_clear_removes_them(tmp_path: Path) ->
     assert not providers.exists()
 
 
+def test_cache_commands_print_json_with_json(tmp_path: Path) -> None:
+    rank(write(tmp_path, X86))
+    root = os.environ["VARIANT_DETECT_CACHE_DIR"]
+    status, out, err = run_cli("cache", "dir", "--json")
+    assert status == EXIT_OK and json.loads(out) == {"directory": root}
+    cached = sum(len(files) for _root, _dirs, files in os.walk(root))
+    status, out, err = run_cli("cache", "clear", "--json")
+    assert status == EXIT_OK and err == ""
+    assert cached >= 1  # the provider answer, and whatever memo files the run wrote
+    assert json.loads(out) == {"directory": root, "removed": cached}
+    assert json.loads(run_cli("cache", "clear", "--json")[1])["removed"] == 0
+
+
 def test_corrupt_cache_is_ignored_with_a_warning(tmp_path: Path) -> None:
     path = write(tmp_path, X86)
     first = rank(path)

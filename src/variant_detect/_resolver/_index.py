@@ -261,6 +261,14 @@ def fetch(http: Http | None, link: Link, destination: str | None, limit: int) ->
     return path
 
 
+def local_size(link: Link) -> int | None:
+    """The size of a local link's file (for a size-limit message), None for a remote one."""
+    try:
+        return os.path.getsize(link.location) if link.local else None
+    except OSError:
+        return None
+
+
 def _verify(link: Link, blob: bytes) -> None:
     if link.sha256 is None:
         return
@@ -269,3 +277,27 @@ def _verify(link: Link, blob: bytes) -> None:
     got = hashlib.sha256(blob).hexdigest()
     if got != link.sha256:
         raise IndexFailure(f"{_redact(link.location)}: sha256 mismatch: index says {link.sha256}, file has {got}")
+
+
+def check_chosen(link: Link) -> str:
+    """What ``pick`` can say about the wheel's sha256 without downloading it.
+
+    A local file is hashed (a mismatch is an IndexFailure, exit 4, as in
+    ``install``); a remote wheel is not downloaded by ``pick``, and says so.
+    """
+    if not link.local:
+        return "not checked: pick does not download a remote wheel (install checks it)"
+    if link.sha256 is None:
+        return "none known (a --find-links file)"
+    import hashlib  # (today only index links carry a hash, and they are remote)
+
+    digest = hashlib.sha256()
+    try:
+        with open(link.location, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise IndexFailure(f"{link.location}: cannot read: {exc.strerror or exc}") from None
+    if digest.hexdigest() != link.sha256:
+        raise IndexFailure(f"{link.location}: sha256 mismatch: index says {link.sha256}, file has {digest.hexdigest()}")
+    return "verified"

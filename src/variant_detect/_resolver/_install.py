@@ -144,6 +144,39 @@ def prepare(choices: list[Choice], installer: str, workdir: str, fetch_wheel: ob
     return paths
 
 
+def keep(paths: list[str], workdir: str, root: str) -> list[str]:
+    """Move the wheels staged under *workdir* to ``<root>/wheels/<digest>/NAME`` and return the new paths.
+
+    The installer command (printed by ``--dry-run``) and pip's
+    ``direct_url.json`` name these paths, so they must outlive this run: they
+    stay until ``variant-detect cache clear``. Paths outside *workdir* (a
+    ``--find-links`` file handed over as it is) are returned unchanged.
+    """
+    import hashlib
+    import shutil
+
+    kept = []
+    inside = os.path.abspath(workdir) + os.sep
+    for path in paths:
+        if not os.path.abspath(path).startswith(inside):
+            kept.append(path)
+            continue
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        folder = os.path.join(root, "wheels", digest.hexdigest()[:32])
+        target = os.path.join(folder, os.path.basename(path))
+        try:
+            os.makedirs(folder, exist_ok=True)
+            shutil.move(path, target + ".part")
+            os.replace(target + ".part", target)  # complete or absent, never half-written
+        except OSError as exc:
+            raise InstallerFailure(f"cannot keep the staged wheel in {folder}: {exc.strerror or exc}") from None
+        kept.append(target)
+    return kept
+
+
 def find_installer(wanted: str) -> tuple[str, list[str]]:
     """(``uv`` or ``pip``, the command prefix)."""
     import shutil

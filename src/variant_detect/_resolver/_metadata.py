@@ -241,12 +241,18 @@ def max_bytes(environ: dict[str, str] | None = None) -> int:
     return number
 
 
-def loads(blob: bytes, source: str, limit: int | None = None) -> VariantsMeta:
-    """Parse bytes of a variants.json, refusing files over the size limit."""
+def loads(blob: bytes, source: str, limit: int | None = None, size: int | None = None) -> VariantsMeta:
+    """Parse bytes of a variants.json, refusing files over the size limit.
+
+    *size* is the whole file's size when *blob* is only its first ``limit + 1``
+    bytes (a read stops there), so that the message gives the file's size.
+    """
     limit = max_bytes() if limit is None else limit
     if len(blob) > limit:
+        size = len(blob) if size is None else size
+        what = f"{size} bytes" if size > limit + 1 or len(blob) == size else f"more than {limit} bytes"
         raise MetadataError(
-            source, "", f"file is {len(blob)} bytes, over the limit of {limit} bytes (raise it with {MAX_BYTES_ENV})"
+            source, "", f"file is {what}, over the limit of {limit} bytes (raise it with {MAX_BYTES_ENV})"
         )
     import gc
     import json
@@ -269,12 +275,15 @@ def loads(blob: bytes, source: str, limit: int | None = None) -> VariantsMeta:
 
 
 def load(path: str, limit: int | None = None) -> VariantsMeta:
+    import os
+
     limit = max_bytes() if limit is None else limit
     try:
         with open(path, "rb") as handle:
             blob = handle.read(limit + 1)
+            size = os.fstat(handle.fileno()).st_size if len(blob) > limit else len(blob)
     except OSError as exc:
         from variant_detect._exit import BadInput
 
         raise BadInput(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return loads(blob, path, limit)
+    return loads(blob, path, limit, size)

@@ -191,7 +191,8 @@ def _load_meta(links: list[_index.Link], sources: Sources) -> _metadata.Variants
     for link in links:
         blob = _index.fetch(sources.http, link, None, limit)
         assert isinstance(blob, bytes)
-        meta = _metadata.loads(blob, link.location, limit)
+        size = _index.local_size(link) if len(blob) > limit else None
+        meta = _metadata.loads(blob, link.location, limit, size)
         if merged is None:
             merged = meta
         else:

@@ -255,14 +255,19 @@ def _pick(args: argparse.Namespace) -> int:
     choices, sources, _pick_one = _pick_all(args, [args.requirement])
     sources.http.close()
     choice = choices[0]
+    from variant_detect._resolver._index import _redact, check_chosen
+
+    checked = check_chosen(choice.link)
+    if choice.link.local and choice.label is not None and choice.meta is not None:
+        _check_wheel(choice.link.location, choice)  # as install does: the wheel agrees with the index
+        checked += "; the wheel's variant.json agrees with the index"
     _report(choice, args)
     from variant_detect._resolver._abi import constraints
 
     needs = constraints(choice)
     if args.json:
-        _dump({**choice.as_json(), "constraints": needs})
+        _dump({**choice.as_json(), "constraints": needs, "sha256_check": checked})
         return EXIT_OK
-    from variant_detect._resolver._index import _redact
 
     lines = [
         _redact(choice.link.location),
@@ -270,6 +275,7 @@ def _pick(args: argparse.Namespace) -> int:
         f"  label: {choice.label or '(non-variant wheel)'}",
     ]
     lines.append(f"  why: {choice.reason}")
+    lines.append(f"  sha256: {checked}")
     if choice.matched:
         lines.append(f"  matched: {', '.join(choice.matched)}")
     if len(choice.ranking) > 1:
@@ -280,16 +286,23 @@ def _pick(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_wheel(path: str, choice: Choice) -> None:
+    from variant_detect._resolver._combine import check_wheel_agrees
+    from variant_detect._resolver._metadata import max_bytes
+    from variant_detect._resolver._wheels import read_variant_json
+
+    assert choice.label is not None and choice.meta is not None
+    check_wheel_agrees(choice.meta, read_variant_json(path, choice.label, max_bytes()), choice.label)
+
+
 def _install(args: argparse.Namespace) -> int:
     import tempfile
 
     from variant_detect._resolver import _install as inst
-    from variant_detect._resolver._combine import check_wheel_agrees
     from variant_detect._resolver._index import fetch
-    from variant_detect._resolver._metadata import max_bytes
-    from variant_detect._resolver._wheels import read_variant_json
 
     choices, sources, pick_one = _pick_all(args, list(args.requirements), installing=True)
+    cache = _cache(args)  # where the staged wheels are kept
     kind, prefix = inst.find_installer(args.installer)
     with tempfile.TemporaryDirectory(prefix="variant-detect-") as workdir:
         fetched: dict[str, str] = {}
@@ -300,15 +313,14 @@ def _install(args: argparse.Namespace) -> int:
             path = fetch(sources.http, choice.link, workdir, 1 << 40)
             assert isinstance(path, str)
             if choice.label is not None and choice.meta is not None:
-                wheel_meta = read_variant_json(path, choice.label, max_bytes())
-                check_wheel_agrees(choice.meta, wheel_meta, choice.label)
+                _check_wheel(path, choice)
             fetched[choice.link.location] = path
             return path
 
         choices = _with_dependencies(args, choices, fetch_wheel, pick_one)
         staged = os.path.join(workdir, "staged")
         os.mkdir(staged)
-        paths = inst.prepare(choices, kind, staged, fetch_wheel)
+        paths = inst.keep(inst.prepare(choices, kind, staged, fetch_wheel), workdir, cache.root)
         sources.http.close()
         for choice in choices:
             _report(choice, args)
@@ -362,10 +374,16 @@ def _constraints(choices: list[Choice], workdir: str) -> list[str]:
 def _cache_command(args: argparse.Namespace) -> int:
     cache = _cache(args)
     if args.action == "dir":
-        sys.stdout.write(cache.root + "\n")
+        if args.json:
+            _dump({"directory": cache.root})
+        else:
+            sys.stdout.write(cache.root + "\n")
         return EXIT_OK
     count = cache.clear()
-    print(f"{PROG}: removed {count} cached file(s) from {cache.root}", file=sys.stderr)
+    if args.json:
+        _dump({"directory": cache.root, "removed": count})
+    else:
+        print(f"{PROG}: removed {count} cached file(s) from {cache.root}", file=sys.stderr)
     return EXIT_OK
 
 
