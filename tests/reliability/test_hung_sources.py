@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -22,9 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-CC = shutil.which("cc") or shutil.which("gcc")
-needs_cc = pytest.mark.skipif(CC is None, reason="no C compiler to build the stand-in libraries")
 
 MPI_HANGS_IN_CALL = r"""
 #include <unistd.h>
@@ -47,11 +43,11 @@ int hang(void) { for (;;) pause(); }
 """
 
 
-def build(tmp: Path, source: str, name: str) -> Path:
+def build(cc: list[str], tmp: Path, source: str, name: str) -> Path:
     (tmp / f"{name}.c").write_text(source)
     out = tmp / name / "libmpi.so.12"  # the versioned MPICH-ABI name the mpi provider loads
     out.parent.mkdir()
-    subprocess.run([CC or "cc", "-shared", "-fPIC", "-o", str(out), str(tmp / f"{name}.c")], check=True)
+    subprocess.run([*cc, "-shared", "-fPIC", "-o", str(out), str(tmp / f"{name}.c")], check=True)
     return out
 
 
@@ -101,13 +97,14 @@ def seam(kind: str, arg: str) -> tuple[dict[str, Any], float]:
     return json.loads(done.stdout), time.perf_counter() - start
 
 
-@needs_cc
-def test_library_call_that_never_returns(tmp_path: Path, tally: Counter[str], measured: dict[str, object]) -> None:
+def test_library_call_that_never_returns(
+    c_compiler: list[str], tmp_path: Path, tally: Counter[str], measured: dict[str, object]
+) -> None:
     """A foreign call blocked forever (GIL released by ctypes) is a ProbeTimeout after its timeout,
     and the interpreter still exits at once (the worker thread is a daemon)."""
     (tmp_path / "h.c").write_text(HANG_FUNCTION)
     lib = tmp_path / "libhang.so"
-    subprocess.run([CC or "cc", "-shared", "-fPIC", "-o", str(lib), str(tmp_path / "h.c")], check=True)
+    subprocess.run([*c_compiler, "-shared", "-fPIC", "-o", str(lib), str(tmp_path / "h.c")], check=True)
     result, total = seam("call", str(lib))
     tally["hung or crashing sources tried"] += 1
     assert result["outcome"].startswith("ProbeTimeout: hang.hang did not return within 1 s")
@@ -142,19 +139,21 @@ def warning_about(done: subprocess.CompletedProcess[bytes], lib: Path) -> str:
     return lines[0]
 
 
-@needs_cc
-def test_mpi_library_that_segfaults_on_load(tmp_path: Path, tally: Counter[str], measured: dict[str, object]) -> None:
-    lib = build(tmp_path, CRASHES_ON_LOAD, "crash")
+def test_mpi_library_that_segfaults_on_load(
+    c_compiler: list[str], tmp_path: Path, tally: Counter[str], measured: dict[str, object]
+) -> None:
+    lib = build(c_compiler, tmp_path, CRASHES_ON_LOAD, "crash")
     tally["hung or crashing sources tried"] += 1
     done, seconds = variant_detect({"MPI4PY_LIBMPI": str(lib)}, limit=60)
     assert "crashed with SIGSEGV" in warning_about(done, lib)
     measured["library crashing on load: variant-detect seconds"] = round(seconds, 2)
 
 
-@needs_cc
-def test_mpi_library_that_hangs_on_load(tmp_path: Path, tally: Counter[str], measured: dict[str, object]) -> None:
+def test_mpi_library_that_hangs_on_load(
+    c_compiler: list[str], tmp_path: Path, tally: Counter[str], measured: dict[str, object]
+) -> None:
     """Bounded by the mpi provider's call timeout (10 s): the child is killed, the caller goes on."""
-    lib = build(tmp_path, HANGS_ON_LOAD, "stuck")
+    lib = build(c_compiler, tmp_path, HANGS_ON_LOAD, "stuck")
     tally["hung or crashing sources tried"] += 1
     try:
         done, seconds = variant_detect({"MPI4PY_LIBMPI": str(lib)}, limit=30)

@@ -5,7 +5,6 @@ candidate is loaded and asked in the probe's isolated child interpreter, so the
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,8 +13,7 @@ import pytest
 from variant_detect_mpi import _probe
 from variant_detect_runtime import LiveProbe
 
-CC = shutil.which("cc") or shutil.which("gcc")
-pytestmark = pytest.mark.skipif(CC is None or os.name != "posix", reason="needs a C compiler on a POSIX system")
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="builds POSIX shared libraries")
 
 STAND_IN = r"""
 #include <string.h>
@@ -24,10 +22,12 @@ int MPI_Get_library_version(char *s, int *len) { strcpy(s, "MPICH Version: 4.2.1
 """
 
 
-def test_candidate_is_asked_in_the_isolated_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_candidate_is_asked_in_the_isolated_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, c_compiler: list[str]
+) -> None:
     (tmp_path / "mpi.c").write_text(STAND_IN)
     lib = tmp_path / "libmpi.so.12"
-    subprocess.run([CC or "cc", "-shared", "-fPIC", "-o", str(lib), str(tmp_path / "mpi.c")], check=True)
+    subprocess.run([*c_compiler, "-shared", "-fPIC", "-o", str(lib), str(tmp_path / "mpi.c")], check=True)
     monkeypatch.setenv("MPI4PY_LIBMPI", str(lib))
     probe = LiveProbe()
     raw = _probe.collect(probe)

@@ -9,7 +9,6 @@ the live probe's timeout, which fixture replay cannot reach.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,7 @@ import variant_detect_nvidia
 from variant_detect_nvidia import _native, _probe
 from variant_detect_runtime import Library, LibraryCallError, LiveProbe, ProbeError
 
-CC = shutil.which("cc") or shutil.which("gcc")
-pytestmark = pytest.mark.skipif(CC is None or os.name != "posix", reason="needs a C compiler on a POSIX system")
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="builds POSIX shared libraries")
 
 FAKE_NVML = r"""
 #include <stdio.h>
@@ -63,17 +61,20 @@ int cuDeviceGetAttribute(int *v, int attribute, int device) {
 """
 
 
-def _build(tmp: Path, name: str, source: str) -> str:
+def _build(cc: list[str], tmp: Path, name: str, source: str) -> str:
     (tmp / f"{name}.c").write_text(source)
     target = tmp / f"{name}.so"
-    subprocess.run([CC or "cc", "-shared", "-fPIC", "-o", str(target), str(tmp / f"{name}.c")], check=True)
+    subprocess.run([*cc, "-shared", "-fPIC", "-o", str(target), str(tmp / f"{name}.c")], check=True)
     return str(target)
 
 
 @pytest.fixture(scope="module")
-def libs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def libs(tmp_path_factory: pytest.TempPathFactory, c_compiler: list[str]) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("fake-driver")
-    return {"nvml": _build(tmp, "libfakenvml", FAKE_NVML), "cuda": _build(tmp, "libfakecuda", FAKE_CUDA)}
+    return {
+        "nvml": _build(c_compiler, tmp, "libfakenvml", FAKE_NVML),
+        "cuda": _build(c_compiler, tmp, "libfakecuda", FAKE_CUDA),
+    }
 
 
 def test_nvml_binding(libs: dict[str, str]) -> None:
@@ -183,14 +184,14 @@ def test_live_hang_is_bounded(libs: dict[str, str], monkeypatch: pytest.MonkeyPa
     assert any("nvmlInitWithFlags" in w and "did not return within 0.2 s" in w for w in detection.warnings)
 
 
-def test_live_nvml_crashing_on_load_is_a_warning(libs: dict[str, str], tmp_path: Path) -> None:
+def test_live_nvml_crashing_on_load_is_a_warning(libs: dict[str, str], tmp_path: Path, c_compiler: list[str]) -> None:
     """NVML is loaded in the probe's isolated child: its segfault is a warning, and
     libcuda, asked next, is loaded in a fresh child and still answers."""
     (tmp_path / "crash.c").write_text(
         "#include <signal.h>\n__attribute__((constructor)) static void boom(void) { raise(SIGSEGV); }\n"
     )
     crash = tmp_path / "libcrashnvml.so"
-    subprocess.run([CC or "cc", "-shared", "-fPIC", "-o", str(crash), str(tmp_path / "crash.c")], check=True)
+    subprocess.run([*c_compiler, "-shared", "-fPIC", "-o", str(crash), str(tmp_path / "crash.c")], check=True)
     detection = variant_detect_nvidia._plugin.detect(FakeDriverProbe({**libs, "nvml": str(crash)}, DRIVER_FILES))
     assert detection.as_profile()["cuda_version_lower_bound"][0] == "12.8"
     assert any("nvml" in w and "crashed with SIGSEGV while loading nvml" in w for w in detection.warnings), (
