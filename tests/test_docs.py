@@ -51,3 +51,24 @@ def test_every_resolver_option_is_in_the_resolver_docs(command: str) -> None:
     options = {o for a in command_parser(command)._actions for o in a.option_strings if o not in ("-h", "--help")}
     missing = sorted(o for o in options if f"`{o}" not in text and f"{o}`" not in text and f" {o}" not in text)
     assert not missing, f"docs/resolver.md does not document {command} {missing}"
+
+
+def test_readme_sample_profile_is_the_output() -> None:
+    """README's sample (its '...' lines elided) is what the command prints, in order."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("variant_detect_x86_64")
+    pytest.importorskip("variant_detect_blas_lapack")
+    text = (ROOT / "README.md").read_text()
+    sample = text.split("A sample profile", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    fixture = ROOT / "hw_fixtures" / "linux-x86_64-haswell"
+    code = "from variant_detect._cli import main; main(['--fixture', %r, '-q'])" % str(fixture)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    output = done.stdout.replace(str(ROOT), "/path/to/variant-detect").splitlines()
+    position = 0
+    for line in sample.splitlines():
+        if line.strip() == "...":
+            continue
+        assert line in output[position:], f"README sample line {line!r} is not in the output (in order)"
+        position = output.index(line, position) + 1

@@ -188,7 +188,7 @@ class Cache:
         import shutil
 
         count = 0
-        for sub in ("providers", "tags", "decisions", "wheels"):
+        for sub in ("providers", "tags", "decisions", "checked", "wheels"):
             path = os.path.join(self.root, sub)
             if os.path.isdir(path):
                 count += sum(len(files) for _d, _s, files in os.walk(path))
