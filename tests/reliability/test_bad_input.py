@@ -266,3 +266,54 @@ def test_ctrl_c_is_one_line_and_status_130(tmp_path: Path, tally: Counter[str]) 
     assert process.returncode == 130, err
     assert "Traceback" not in err and err.strip().splitlines() == ["variant-detect: interrupted"]
     assert out == ""
+
+
+def test_ctrl_c_while_the_installer_runs_is_one_line_and_130(tmp_path: Path, tally: Counter[str]) -> None:
+    """SIGINT while pip runs (here a --python that hangs): the installer is stopped, status 130."""
+    pytest.importorskip("variant_detect_x86_64")
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    plain = "dummy_pkg-1.0.0-py3-none-any.whl"
+    import zipfile
+
+    with zipfile.ZipFile(wheels / plain, "w") as archive:
+        archive.writestr(
+            "dummy_pkg-1.0.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: dummy-pkg\nVersion: 1.0.0\n"
+        )
+    started = tmp_path / "started"
+    python = tmp_path / "python"
+    python.write_text(f"#!/bin/sh\ntouch {started}\nexec sleep 60\n")
+    python.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "VARIANT_DETECT_FIXTURE"}
+    argv = ["install", "dummy-pkg", "--no-index", "--find-links", str(wheels), "--installer", "pip"]
+    process = subprocess.Popen(
+        [*SCRIPT, *argv, "--python", str(python), "--fixture", str(HASWELL)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    _out, err = process.communicate(timeout=60)
+    tally["bad user inputs tried"] += 1
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == "variant-detect: interrupted"
+
+
+def test_ctrl_c_while_recording_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tally: Counter[str]
+) -> None:
+    import variant_detect._record as record
+    from variant_detect._cli import main
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(record, "_write_tree", interrupted)
+    target = tmp_path / "machine"
+    tally["bad user inputs tried"] += 1
+    assert main(["-q", "record", str(target)]) == 130
+    assert list(tmp_path.iterdir()) == []

@@ -61,7 +61,7 @@ def test_corrupt_entry_is_a_miss_with_a_warning(name: str, tmp_path: Path, tally
     assert Cache(str(tmp_path)).get(digest, material) == FEATURES
 
 
-WRONG_SHAPES: dict[str, Callable[[dict[str, Any]], object]] = {
+WRONG_SHAPES: dict[str, Callable[[list[Any]], object]] = {
     "values a string": lambda f: [["level", "v2", False]],
     "value breaks the naming rule": lambda f: [["level", ["V 3"], False]],
     "values empty": lambda f: [["level", [], False]],
