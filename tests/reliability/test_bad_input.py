@@ -156,6 +156,18 @@ def test_a_missing_fixture_in_the_environment_is_bad_input(tmp_path: Path, tally
     missing = str(tmp_path / "nope")
     tally["bad user inputs tried"] += 1
     bad(cli("--json", env={"VARIANT_DETECT_FIXTURE": missing}), "VARIANT_DETECT_FIXTURE", missing)
+    # In a library caller (variantlib's plugin subprocess): a FixtureError naming the variable; uncaught, one line.
+    code = "from variant_detect import detect; detect()"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "VARIANT_DETECT_FIXTURE": missing},
+        check=False,
+    )
+    assert done.returncode == 1 and done.stderr.strip().splitlines() == [
+        f"variant-detect: error: VARIANT_DETECT_FIXTURE={missing}: fixture directory {missing!r} does not exist or is not a directory"
+    ]
 
 
 # -- options, environment, files -------------------------------------------------------------

@@ -618,14 +618,28 @@ def default_probe() -> Probe:
 
 
 def _replay_from_environment(fixture: str) -> Probe:
-    """The fixture ``VARIANT_DETECT_FIXTURE`` names; a bad one ends the process with one line.
+    """The fixture ``VARIANT_DETECT_FIXTURE`` names; a bad one is a FixtureError naming the variable.
 
-    The caller here is a plugin host (variantlib's plugin subprocess), with no
-    one to hand an exception to but a traceback: bad user input is one line
-    naming the variable, and exit status 2, as on our own command line.
+    The caller is often a plugin host (variantlib's plugin subprocess) that
+    lets the error end the process and shows its stderr: if nobody catches it,
+    it is printed as one line, not as a traceback of our frames.
     """
     try:
         return ReplayProbe(fixture)
     except FixtureError as exc:
-        sys.stderr.write(f"variant-detect: error: {FIXTURE_ENV}={fixture}: {exc}\n")
-        raise SystemExit(2) from None
+        _one_line_if_uncaught()
+        raise FixtureError(f"{FIXTURE_ENV}={fixture}: {exc}") from None
+
+
+def _one_line_if_uncaught() -> None:
+    """Print an uncaught FixtureError as one line (a host's own excepthook is left alone)."""
+    if sys.excepthook is not sys.__excepthook__:
+        return
+
+    def hook(kind: type[BaseException], value: BaseException, traceback: Any) -> None:
+        if isinstance(value, FixtureError):
+            sys.stderr.write(f"variant-detect: error: {value}\n")
+        else:
+            sys.__excepthook__(kind, value, traceback)
+
+    sys.excepthook = hook
