@@ -12,8 +12,8 @@ import sys
 import atheris  # type: ignore[import-untyped]
 
 with atheris.instrument_imports():
-    from variant_detect._resolver import _metadata
     from variant_detect._exit import BadInput
+    from variant_detect._resolver import _metadata
 
 
 def test_one_input(data: bytes) -> None:

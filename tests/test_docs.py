@@ -63,7 +63,7 @@ def test_readme_sample_profile_is_the_output() -> None:
     text = (ROOT / "README.md").read_text()
     sample = text.split("A sample profile", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
     fixture = ROOT / "hw_fixtures" / "linux-x86_64-haswell"
-    code = "from variant_detect._cli import main; main(['--fixture', %r, '-q'])" % str(fixture)
+    code = f"from variant_detect._cli import main; main(['--fixture', {str(fixture)!r}, '-q'])"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     output = done.stdout.replace(str(ROOT), "/path/to/variant-detect").splitlines()
     position = 0

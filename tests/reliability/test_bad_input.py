@@ -165,9 +165,9 @@ def test_a_missing_fixture_in_the_environment_is_bad_input(tmp_path: Path, tally
         env={**os.environ, "VARIANT_DETECT_FIXTURE": missing},
         check=False,
     )
-    assert done.returncode == 1 and done.stderr.strip().splitlines() == [
-        f"variant-detect: error: VARIANT_DETECT_FIXTURE={missing}: fixture directory {missing!r} does not exist or is not a directory"
-    ]
+    problem = f"fixture directory {missing!r} does not exist or is not a directory"
+    expected = f"variant-detect: error: VARIANT_DETECT_FIXTURE={missing}: {problem}"
+    assert done.returncode == 1 and done.stderr.strip().splitlines() == [expected]
 
 
 # -- options, environment, files -------------------------------------------------------------
