@@ -36,9 +36,6 @@ COMMANDS = {
     "cache": ("variant_detect._resolver.cli", "manage cached provider answers"),
     "new-provider": ("variant_detect._newprovider", "render the provider template for a new provider"),
 }
-#: Options the profile and the commands share. Given before the command word
-#: they still apply: the commands' copies default to SUPPRESS (see shared()).
-SHARED = ("--json", "--explain", "--fixture", "--namespace", "--quiet", "--verbose")
 
 
 def _columns() -> int:
@@ -130,7 +127,11 @@ def _build() -> tuple[argparse.ArgumentParser, argparse.Action]:
 
 
 def shared(parser: argparse.ArgumentParser, *names: str, help_for: dict[str, str] | None = None) -> None:
-    """Add the shared options *names* to a command, defaulting to the top-level's values."""
+    """Add options the profile also has (--json, --explain, --fixture, --namespace, -q, -v) to a command.
+
+    Their default is SUPPRESS, so the value given before the command word
+    (parsed by the top-level parser) stands unless the command repeats it.
+    """
     import argparse
 
     helps = {
