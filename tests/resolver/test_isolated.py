@@ -147,3 +147,22 @@ def test_plugin_api_default_is_first_applicable_in_dist_info_form(
     spec = ProviderSpec("acme_fpga")
     spec.requires, spec.plugin_api = requires, api
     assert plugin_api(spec, applicable(VariantsMeta("f"), spec, Options())) == expected
+
+
+def test_ctrl_c_while_the_provider_venv_is_built_leaves_nothing(fpga_dist: Path, tmp_path: Path) -> None:
+    """SIGINT during the allowed provider's venv build: one line, status 130, no staging directory left."""
+    import signal
+    import time
+
+    root = Path(os.environ["VARIANT_DETECT_CACHE_DIR"]) / "provider-venvs"
+    env = {**os.environ, _build.PROVIDER_MARKER_ENV: str(tmp_path / "imported.txt")}
+    argv = [CLI, "pick", "fpga-pkg", "--find-links", str(fpga_dist), "--allow-provider", _build.PROVIDER_DIST]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 60
+    while not (root.is_dir() and any(root.iterdir())) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == "variant-detect: interrupted"
+    assert provider_venvs() == []
