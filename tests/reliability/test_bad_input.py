@@ -258,7 +258,7 @@ def test_bad_numbers_in_the_environment_name_the_variable(
 
 
 def test_ctrl_c_is_one_line_and_status_130(tmp_path: Path, tally: Counter[str]) -> None:
-    """SIGINT while pick waits on an index that never answers (its connection is never accepted)."""
+    """SIGINT while pick waits on an index that accepts the connection and never answers."""
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen(8)
@@ -271,9 +271,11 @@ def test_ctrl_c_is_one_line_and_status_130(tmp_path: Path, tally: Counter[str]) 
             text=True,
             env={**env, "VARIANT_DETECT_TIMEOUT": "60"},
         )
-        time.sleep(3)
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=60)
+        server.settimeout(60)
+        connection, _address = server.accept()  # pick is now waiting for an answer that never comes
+        with connection:
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=60)
     tally["bad user inputs tried"] += 1
     assert process.returncode == 130, err
     assert "Traceback" not in err and err.strip().splitlines() == ["variant-detect: interrupted"]

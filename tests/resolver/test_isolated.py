@@ -159,7 +159,11 @@ def test_ctrl_c_while_the_provider_venv_is_built_leaves_nothing(fpga_dist: Path,
     argv = [CLI, "pick", "fpga-pkg", "--find-links", str(fpga_dist), "--allow-provider", _build.PROVIDER_DIST]
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     deadline = time.monotonic() + 60
-    while not (root.is_dir() and any(root.iterdir())) and time.monotonic() < deadline and process.poll() is None:
+
+    def building() -> bool:  # python -m venv is writing the staging directory
+        return root.is_dir() and any(any(staging.iterdir()) for staging in root.iterdir() if staging.is_dir())
+
+    while not building() and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     _out, err = process.communicate(timeout=120)
