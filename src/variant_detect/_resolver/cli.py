@@ -123,7 +123,7 @@ def _priorities(args: argparse.Namespace) -> Priorities:
 def _namespaces(option: str, items: list[str]) -> list[str]:
     """Comma-separated namespaces of a repeatable option; one that breaks the naming rule is bad input."""
     from variant_detect._exit import BadInput
-    from variant_detect._names import NAME_PATTERN, check_name
+    from variant_detect_runtime import NAME_PATTERN, check_name
 
     names = [n.strip() for item in items for n in item.split(",") if n.strip()]
     for name in names:
