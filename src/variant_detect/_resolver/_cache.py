@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from variant_detect_runtime import Feature
 
 CACHE_FORMAT = 1
+#: The small memo files beside the provider answers, one folder each; ``clear`` removes them all.
+#: tags: interpreter wheel tags; requires, decisions: parsed requirements and stand-in decisions;
+#: checked: --find-links wheels pick checked against the index.
+MEMO_KINDS = ("tags", "requires", "decisions", "checked")
 TTL_SECONDS = 24 * 3600
 _STATE_FILES = (
     "/proc/sys/kernel/random/boot_id",
@@ -188,7 +192,7 @@ class Cache:
         import shutil
 
         count = 0
-        for sub in ("providers", "tags", "decisions", "checked", "wheels"):
+        for sub in ("providers", "wheels", *MEMO_KINDS):
             path = os.path.join(self.root, sub)
             if os.path.isdir(path):
                 count += sum(len(files) for _d, _s, files in os.walk(path))
@@ -210,6 +214,7 @@ class Cache:
             return None
 
     def write_memo(self, kind: str, material: str, value: Any) -> None:
+        assert kind in MEMO_KINDS, f"memo kind {kind!r} missing from MEMO_KINDS (cache clear would leave it)"
         if not self.enabled:
             return
         import json
