@@ -260,6 +260,6 @@ def test_label_dotdot_never_becomes_a_path(tmp_path: Path, profile: str, tally: 
         assert paths, result["stdout"]
         for word in paths:
             assert os.path.normpath(word) == word and os.path.basename(word).startswith("pkg-1.0-py3-none-any"), word
-            # Kept where the printed command can find it: <cache dir>/wheels/<digest>/NAME.
-            assert Path(word).parent.parent == Path(os.environ["VARIANT_DETECT_CACHE_DIR"]) / "wheels", word
+            # Kept where the printed command can find it: <cache dir>/staged/<digest>/NAME.
+            assert Path(word).parent.parent == Path(os.environ["VARIANT_DETECT_CACHE_DIR"]) / "staged", word
             assert Path(word).is_file(), word

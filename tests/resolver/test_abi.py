@@ -213,6 +213,17 @@ def test_same_command_hands_the_installer_the_constraint(uv: str, abi_dist: Path
     done = _cli(env, "install", "abi-pkg", "base-lib<2", *links[:-1], str(python))
     assert done.returncode == EXIT_OK, done.stderr
     assert _versions(python) == {"abi_pkg": ("1.0.0", "lib1"), "base_lib": ("1.0.0", None)}
+    # --dry-run prints a command that runs as printed: the constraints file it names is kept too.
+    import shlex
+
+    python = _uv_venv(uv, tmp_path / "venv-dry", env)
+    planned = _cli(env, "install", "abi-pkg", "base-lib", *links[:-1], str(python), "--dry-run")
+    assert planned.returncode == EXIT_OK, planned.stderr
+    command = shlex.split(planned.stdout)
+    constraint = Path(command[command.index("--constraint") + 1])
+    assert constraint.is_file() and constraint.read_text() == "base_lib==2.*\n"
+    subprocess.run(command, check=True, timeout=300, env=env)
+    assert _versions(python) == {"abi_pkg": ("1.0.0", "lib2"), "base_lib": ("2.0.0", None)}
 
 
 def test_not_installed_and_not_in_the_command_is_incompatible(abi_dist: Path, tmp_path: Path) -> None:

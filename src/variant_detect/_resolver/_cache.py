@@ -192,7 +192,7 @@ class Cache:
         import shutil
 
         count = 0
-        for sub in ("providers", "wheels", *MEMO_KINDS):
+        for sub in ("providers", "staged", *MEMO_KINDS):
             path = os.path.join(self.root, sub)
             if os.path.isdir(path):
                 count += sum(len(files) for _d, _s, files in os.walk(path))

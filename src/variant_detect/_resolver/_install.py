@@ -145,12 +145,13 @@ def prepare(choices: list[Choice], installer: str, workdir: str, fetch_wheel: ob
 
 
 def keep(paths: list[str], workdir: str, root: str) -> list[str]:
-    """Move the wheels staged under *workdir* to ``<root>/wheels/<digest>/NAME`` and return the new paths.
+    """Move the files staged under *workdir* to ``<root>/staged/<digest>/NAME`` and return the new paths.
 
     The installer command (printed by ``--dry-run``) and pip's
-    ``direct_url.json`` name these paths, so they must outlive this run: they
-    stay until ``variant-detect cache clear``. Paths outside *workdir* (a
-    ``--find-links`` file handed over as it is) are returned unchanged.
+    ``direct_url.json`` name these paths (the wheels, and the ABI constraints
+    file), so they must outlive this run: they stay until ``variant-detect
+    cache clear``. Paths outside *workdir* (a ``--find-links`` file handed
+    over as it is) are returned unchanged.
     """
     import hashlib
     import shutil
@@ -165,14 +166,14 @@ def keep(paths: list[str], workdir: str, root: str) -> list[str]:
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-        folder = os.path.join(root, "wheels", digest.hexdigest()[:32])
+        folder = os.path.join(root, "staged", digest.hexdigest()[:32])
         target = os.path.join(folder, os.path.basename(path))
         try:
             os.makedirs(folder, exist_ok=True)
             shutil.move(path, target + ".part")
             os.replace(target + ".part", target)  # complete or absent, never half-written
         except OSError as exc:
-            raise InstallerFailure(f"cannot keep the staged wheel in {folder}: {exc.strerror or exc}") from None
+            raise InstallerFailure(f"cannot keep the staged file in {folder}: {exc.strerror or exc}") from None
         kept.append(target)
     return kept
 

@@ -234,21 +234,26 @@ def _detect(chosen: dict[str, PluginEntry], options: Options, outcome: Outcome) 
             cache.put(digest, material, detection.features)
 
 
+def _enable_if_off(ns: str, expression: str, probe: Probe | None, outcome: Outcome) -> bool:
+    """True when ``enable-if`` turns *ns* off here; a marker that does not parse is named and is off."""
+    enabled = _marker_true(expression, probe)
+    if enabled is None:
+        outcome.warnings.append(
+            f"providers.{ns}.enable-if: {expression!r:.80} is not a valid environment marker; "
+            f"{ns} is off (variants using it are skipped)"
+        )
+        return True
+    if not enabled:
+        outcome.explanations.append(f"{ns}: off (enable-if {expression!r} is false here)")
+    return not enabled
+
+
 def _answered_without_plugin(
     ns: str, spec: ProviderSpec | None, options: Options, outcome: Outcome, probe: Probe | None, *, meta: VariantsMeta
 ) -> bool:
     """Steps 1-3: namespace off, static values, or a saved profile (True = settled)."""
-    if spec is not None and spec.enable_if:
-        enabled = _marker_true(spec.enable_if, probe)
-        if enabled is None:
-            outcome.warnings.append(
-                f"providers.{ns}.enable-if: {spec.enable_if!r:.80} is not a valid environment marker; "
-                f"{ns} is off (variants using it are skipped)"
-            )
-            return True
-        if not enabled:
-            outcome.explanations.append(f"{ns}: off (enable-if {spec.enable_if!r} is false here)")
-            return True
+    if spec is not None and spec.enable_if and _enable_if_off(ns, spec.enable_if, probe, outcome):
+        return True
     if spec is not None and spec.optional and ns not in options.enable_optional:
         outcome.explanations.append(f"{ns}: off (optional provider; enable with --enable-optional {ns})")
         return True

@@ -347,7 +347,10 @@ def _install(args: argparse.Namespace) -> int:
         for choice in choices:
             _report(choice, args)
             print(f"{PROG}: {choice.requirement}: {choice.link.filename} ({choice.reason})", file=sys.stderr)
-        argv = inst.command(kind, prefix, paths, args.python, [*_index_args(args), *_constraints(choices, workdir)])
+        constraint = _constraints(choices, workdir)
+        if constraint:  # named by the command --dry-run prints: kept beside the wheels
+            constraint[1] = inst.keep([constraint[1]], workdir, cache.root)[0]
+        argv = inst.command(kind, prefix, paths, args.python, [*_index_args(args), *constraint])
         if args.dry_run:
             sys.stdout.write(inst.shown(argv) + "\n")
             return EXIT_OK
