@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 
 CACHE_FORMAT = 1
 #: The small memo files beside the provider answers, one folder each; ``clear`` removes them all.
-#: tags: interpreter wheel tags; requires, decisions: parsed requirements and stand-in decisions;
-#: checked: --find-links wheels pick checked against the index.
-MEMO_KINDS = ("tags", "requires", "decisions", "checked")
+#: tags: interpreter wheel tags; requires, decisions, standins: parsed requirements and stand-in
+#: decisions; checked: --find-links wheels pick checked against the index.
+MEMO_KINDS = ("tags", "requires", "decisions", "standins", "checked")
 TTL_SECONDS = 24 * 3600
 _STATE_FILES = (
     "/proc/sys/kernel/random/boot_id",
