@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -61,15 +60,11 @@ print(json.dumps(LevelZero("Linux").device_ips()))
 
 
 @pytest.fixture(scope="module")
-def fake_loader(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    compiler = shutil.which("cc") or shutil.which("gcc")
-    if compiler is None:
-        pytest.skip("no C compiler")
+def fake_loader(tmp_path_factory: pytest.TempPathFactory, c_compiler: list[str]) -> Path:
     folder = tmp_path_factory.mktemp("ze")
     (folder / "fake_ze.c").write_text(FAKE)
-    subprocess.run(
-        [compiler, "-shared", "-fPIC", "-o", str(folder / "libze_loader.so.1"), str(folder / "fake_ze.c")], check=True
-    )
+    library = folder / "libze_loader.so.1"
+    subprocess.run([*c_compiler, "-shared", "-fPIC", "-o", str(library), str(folder / "fake_ze.c")], check=True)
     return folder
 
 
