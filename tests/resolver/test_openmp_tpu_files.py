@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from variant_detect._resolver._errors import EXIT_OK
+from variant_detect._exit import EXIT_OK
 
 FIXTURES = Path(__file__).resolve().parents[2] / "hw_fixtures"
 LIBOMP_LIBGOMP = str(FIXTURES / "linux-x86_64-zen4-libomp-libgomp")
