@@ -21,7 +21,7 @@ attrs model of a whole answer, is imported on first use.
 
 from __future__ import annotations
 
-from variant_detect_runtime._cap import apply_cap
+from variant_detect_runtime._cap import apply_cap, apply_order
 from variant_detect_runtime._errors import (
     FixtureError,
     InvalidConfigError,
@@ -77,6 +77,7 @@ __all__ = [
     "VariantDetectWarning",
     "__version__",
     "apply_cap",
+    "apply_order",
     "check_features",
     "check_name",
     "check_values",

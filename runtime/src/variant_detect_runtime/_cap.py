@@ -1,4 +1,9 @@
-"""One algorithm for "cap the leading level/version at what the user names".
+"""The shared user overrides of a provider's leading feature.
+
+:func:`apply_cap` caps the leading level/version at what the user names;
+:func:`apply_order` puts the leading feature's values in the order a user asked for.
+
+Capping:
 
 x86_64 (``VARIANT_DETECT_X86_64_LEVEL``) and aarch64
 (``VARIANT_DETECT_AARCH64_VERSION``) both let a user describe a generic machine
@@ -56,3 +61,22 @@ def apply_cap(
     report.explain(feature_name, variable, effect)
     others = [f for f in features if f[0] != feature_name and f[0] in allowed]
     return [Feature(feature_name, kept), *others]
+
+
+def apply_order(
+    features: list[Feature], report: Report, *, variable: str, value: str, order: list[str]
+) -> list[Feature]:
+    """Give the leading feature the values *order* that the user's *variable* = *value* asked for.
+
+    blas_lapack (``VARIANT_DETECT_BLAS_LAPACK_PROVIDER``) and openmp
+    (``VARIANT_DETECT_OPENMP_PROVIDER``) let a user put named libraries first;
+    each provider computes *order*, this records and explains the effect.
+    """
+    name, current, multi_value = features[0]
+    if tuple(order) == tuple(current):
+        report.explain(name, variable, f"{value} agrees with the detected order; no effect")
+        return features
+    effect = f"order set to {' '.join(order)}"
+    report.override(variable, value, effect)
+    report.explain(name, variable, f"{order[0]} first, decided by the user override ({effect})")
+    return [Feature(name, order, multi_value), *features[1:]]

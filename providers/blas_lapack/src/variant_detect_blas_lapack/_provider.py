@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from variant_detect_blas_lapack import _parse, _probe, _table
-from variant_detect_runtime import Feature, Provider
+from variant_detect_runtime import Feature, Provider, apply_order
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -61,15 +61,8 @@ class BlasLapackProvider(Provider[_probe.RawSources]):
             report.warn(OVERRIDE_ENV, f"expected names from {', '.join(known)}, got {', '.join(map(repr, unknown))}")
         if not wanted:
             return features
-        name, order, multi = features[0]
-        new = _parse.apply(list(order), _parse.Hint(OVERRIDE_ENV, "user override", promote=tuple(wanted)))
-        if tuple(new) == order:
-            report.explain(name, OVERRIDE_ENV, f"{value} agrees with the detected order; no effect")
-            return features
-        effect = f"order set to {' '.join(new)}"
-        report.override(OVERRIDE_ENV, value, effect)
-        report.explain(name, OVERRIDE_ENV, f"{new[0]} first, decided by the user override ({effect})")
-        return [Feature(name, new, multi), *features[1:]]
+        new = _parse.apply(list(features[0][1]), _parse.Hint(OVERRIDE_ENV, "user override", promote=tuple(wanted)))
+        return apply_order(features, report, variable=OVERRIDE_ENV, value=value, order=list(new))
 
     def all_features(self) -> list[Feature]:
         return [Feature(_parse.FEATURE, _table.load().values)]
