@@ -32,6 +32,7 @@ from variant_detect_runtime._errors import (
     VariantDetectWarning,
 )
 from variant_detect_runtime._feature import Feature, check_features
+from variant_detect_runtime._interpreter import interpreter_paths
 from variant_detect_runtime._names import NAME_PATTERN, VALUE_PATTERN, check_name, check_values, is_name, is_value
 from variant_detect_runtime._probe import (
     DEFAULT_READ_LIMIT,
@@ -83,6 +84,7 @@ __all__ = [
     "check_values",
     "default_probe",
     "emit_warnings",
+    "interpreter_paths",
     "is_name",
     "is_override_variable",
     "is_value",

@@ -8,7 +8,7 @@ say where the recorded environment's ``sys.path`` and prefix were.
 
 from __future__ import annotations
 
-from variant_detect_runtime import ProbeError
+from variant_detect_runtime import interpreter_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,16 +23,9 @@ LD_SO_CACHE = "/etc/ld.so.cache"
 LD_SO_CACHE_LIMIT = 8 << 20
 SYSTEM_VERSION = "/System/Library/CoreServices/SystemVersion.plist"
 SMALL_FILE_LIMIT = 64 * 1024
-PYTHON_LIBRARY = "python"
 OVERRIDE_ENV = "VARIANT_DETECT_BLAS_LAPACK_PROVIDER"
 # Paths inside sys.path that hold no packages of their own.
 _MAX_PATH_ENTRIES = 32
-
-
-def _python_binding() -> object:
-    from variant_detect_blas_lapack._native import PythonBinding
-
-    return PythonBinding()
 
 
 class RawSources:
@@ -93,16 +86,11 @@ def read_optional(probe: Probe, path: str, limit: int, raw: RawSources) -> bytes
 
 
 def python_paths(probe: Probe, raw: RawSources) -> dict[str, object] | None:
-    # The interpreter answering about itself cannot hang: no worker thread.
-    library = probe.library(PYTHON_LIBRARY, _python_binding, threaded=False)
     try:
-        answer = library.call("sys_paths", timeout=5.0)
-    except ProbeError:
-        return None  # a fixture without the interpreter's paths: nothing to list
-    if not isinstance(answer, dict):
-        raw.problems.append(("python.sys_paths", f"expected an object, got {answer!r}"))
+        return interpreter_paths(probe)
+    except ValueError as exc:
+        raw.problems.append(("python.sys_paths", str(exc)))
         return None
-    return answer
 
 
 def _site_dirs(raw: RawSources) -> list[str]:

@@ -11,7 +11,7 @@ prefixes come from one question to it (library ``python``, function
 
 from __future__ import annotations
 
-from variant_detect_runtime import ProbeError
+from variant_detect_runtime import interpreter_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -21,19 +21,9 @@ if TYPE_CHECKING:
 LD_SO_CACHE = "/etc/ld.so.cache"
 # Real caches are 10-300 KiB; 8 MiB is far beyond any, and bounds a garbage file.
 LD_SO_CACHE_LIMIT = 8 << 20
-PYTHON_LIBRARY = "python"
 OVERRIDE_ENV = "VARIANT_DETECT_OPENMP_PROVIDER"
 # A conda prefix's lib/ holds a few thousand files; more than this is not a lib directory.
 MAX_LISTING = 20000
-
-
-class PythonBinding:
-    """Live answers about this interpreter; recorded as library ``python``."""
-
-    def sys_paths(self) -> dict[str, object]:
-        import sys
-
-        return {"prefix": sys.prefix, "base_prefix": sys.base_prefix, "path": list(sys.path)}
 
 
 class RawSources:
@@ -60,16 +50,11 @@ def join(system: str, *parts: str) -> str:
 
 
 def python_paths(probe: Probe, raw: RawSources) -> dict[str, object] | None:
-    # The interpreter answering about itself cannot hang: no worker thread.
-    library = probe.library(PYTHON_LIBRARY, PythonBinding, threaded=False)
     try:
-        answer = library.call("sys_paths", timeout=5.0)
-    except ProbeError:
-        return None  # a fixture without the interpreter's paths: nothing to list
-    if not isinstance(answer, dict):
-        raw.problems.append(("python.sys_paths", f"expected an object, got {answer!r}"))
+        return interpreter_paths(probe)
+    except ValueError as exc:
+        raw.problems.append(("python.sys_paths", str(exc)))
         return None
-    return answer
 
 
 def prefixes(raw: RawSources) -> list[str]:
